@@ -1,0 +1,3 @@
+from tusoi.cli import main
+
+main()

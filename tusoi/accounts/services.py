@@ -1,0 +1,240 @@
+"""Accounts and role grants: one-step accounts for a cell, one-time passwords, throttled login,
+grants with history. Every change is audited."""
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tusoi.accounts.models import ApiToken, LoginFailure, RoleGrant
+from tusoi.audit.models import AuditEvent
+from tusoi.audit.services import audit_record
+from tusoi.members.models import Member, MemberStatus
+from tusoi.orgs.models import Organization
+from tusoi.orgs.permissions import Role, forget_scope, scope_for
+
+User = get_user_model()
+
+# No 0/O, 1/l/I: slips are read off paper by people who may not see well.
+_OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def one_time_password(length: int = 8) -> str:
+    return "".join(secrets.choice(_OTP_ALPHABET) for _ in range(length))
+
+
+@dataclass(frozen=True)
+class Slip:
+    """What a first-login slip prints: shown once, never stored in clear."""
+
+    user: Any
+    member: Member | None
+    password: str
+
+
+def username_for(member: Member) -> str:
+    """Members log in with their party card number: unique, printed on their card."""
+    return member.card_number.lower()
+
+
+@transaction.atomic
+def account_create_for_member(*, actor: Any, member: Member) -> Slip:
+    if getattr(member, "user", None) is not None:
+        raise ValidationError(_("%(name)s already has an account.") % {"name": member.full_name})
+    username = username_for(member)
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("Username %(u)s is already taken.") % {"u": username})
+    password = one_time_password()
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        member=member,
+        email=member.email,
+        must_change_password=True,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    RoleGrant.objects.create(user=user, organization=member.cell, role=Role.MEMBER, granted_by=actor)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ACCOUNT,
+        target=member,
+        organization=member.cell,
+        note=_("Account %(u)s created") % {"u": username},
+    )
+    return Slip(user=user, member=member, password=password)
+
+
+@transaction.atomic
+def cell_accounts_create(*, actor: Any, cell: Organization) -> list[Slip]:
+    """Accounts for every present member of `cell` who has none, in one step."""
+    members = (
+        Member.objects.filter(cell=cell, merged_into__isnull=True, user__isnull=True)
+        .exclude(status=MemberStatus.LEFT)
+        .order_by("name_key", "card_number")
+    )
+    return [account_create_for_member(actor=actor, member=m) for m in members]
+
+
+@transaction.atomic
+def user_reset_password(*, actor: Any, user: Any) -> Slip:
+    """A new one-time password, no e-mail needed; the user must change it at next login."""
+    password = one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.session_epoch = F("session_epoch") + 1
+    user.save(update_fields=["password", "must_change_password", "session_epoch"])
+    user.refresh_from_db()
+    LoginFailure.objects.filter(username=user.username).delete()
+    if user.member_id:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.ACCOUNT,
+            target=user.member,
+            organization=user.member.cell,
+            note=_("Password reset for %(u)s") % {"u": user.username},
+        )
+    return Slip(user=user, member=user.member if user.member_id else None, password=password)
+
+
+def user_change_password(*, user: Any, new_password: str) -> Any:
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    return user
+
+
+def user_logout_everywhere(*, user: Any) -> Any:
+    """Invalidate every session of `user` (the current one included) and every API token."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    user.refresh_from_db()
+    return user
+
+
+# Login throttle ---------------------------------------------------------------------------------
+
+
+def login_is_locked(*, username: str, ip: str | None) -> bool:
+    since = timezone.now() - datetime.timedelta(seconds=settings.TUSOI_LOGIN_WINDOW_SECONDS)
+    limit = settings.TUSOI_LOGIN_MAX_FAILURES
+    recent = LoginFailure.objects.filter(at__gte=since)
+    if recent.filter(username=username.lower()).count() >= limit:
+        return True
+    # An address may try a few more, shared offices use one address for everyone.
+    return bool(ip) and recent.filter(ip=ip).count() >= limit * 4
+
+
+def login_failure_record(*, username: str, ip: str | None) -> None:
+    LoginFailure.objects.create(username=username.lower()[:150], ip=ip or None)
+    old = timezone.now() - datetime.timedelta(days=1)
+    LoginFailure.objects.filter(at__lt=old).delete()
+
+
+def login_success_record(*, username: str) -> None:
+    LoginFailure.objects.filter(username=username.lower()).delete()
+
+
+# Role grants ------------------------------------------------------------------------------------
+
+
+def _check_may_grant(actor: Any, organization: Organization, role: str) -> None:
+    if role not in scope_for(actor).grantable_roles(organization.path):
+        raise PermissionDenied(_("You may not grant this role in this organisation."))
+
+
+@transaction.atomic
+def role_grant(
+    *, actor: Any, user: Any, organization: Organization, role: str, note: str = ""
+) -> RoleGrant:
+    _check_may_grant(actor, organization, role)
+    if role == Role.SECRETARY and not organization.kind.is_cell:
+        raise ValidationError({"organization": _("A cell secretary is granted on a cell.")})
+    if RoleGrant.objects.filter(
+        user=user, organization=organization, role=role, valid_to__isnull=True
+    ).exists():
+        raise ValidationError(_("This user already holds this role here."))
+    grant = RoleGrant.objects.create(
+        user=user, organization=organization, role=role, granted_by=actor, note=note
+    )
+    forget_scope(user)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.GRANT,
+        target=grant,
+        organization=organization,
+        changes={"role": [None, f"{user.username}: {grant.get_role_display()}"]},
+    )
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, grant: RoleGrant, note: str = "") -> RoleGrant:
+    _check_may_grant(actor, grant.organization, grant.role)
+    if grant.valid_to is not None:
+        return grant
+    grant.valid_to = timezone.now()
+    grant.revoked_by = actor
+    if note:
+        grant.note = note[:300]
+    grant.save(update_fields=["valid_to", "revoked_by", "note"])
+    forget_scope(grant.user)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.REVOKE,
+        target=grant,
+        organization=grant.organization,
+        changes={"role": [f"{grant.user.username}: {grant.get_role_display()}", None]},
+    )
+    return grant
+
+
+@transaction.atomic
+def role_hand_over(*, actor: Any, grant: RoleGrant, to_user: Any, note: str = "") -> RoleGrant:
+    """Pass a role (e.g. cell secretary) to someone else; the old grant stays as history."""
+    if to_user.pk == grant.user_id:
+        raise ValidationError(_("Choose a different person to hand the role to."))
+    role_revoke(actor=actor, grant=grant, note=note or _("Handed over"))
+    return role_grant(
+        actor=actor, user=to_user, organization=grant.organization, role=grant.role, note=note
+    )
+
+
+# API tokens -------------------------------------------------------------------------------------
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
+    """A new token; the key is returned once and only its hash is kept."""
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:100] or "API", prefix=key[:8], key_hash=_hash_key(key))
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_authenticate(key: str) -> Any | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

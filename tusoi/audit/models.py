@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One change to a person's or an organisation's record; rows are only ever added."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        MOVE = "move", _("Moved")
+        STATUS = "status", _("Status changed")
+        MERGE = "merge", _("Merged")
+        DISMISS = "dismiss", _("Dismissed as not a duplicate")
+        GRANT = "grant", _("Role granted")
+        REVOKE = "revoke", _("Role revoked")
+        ACCOUNT = "account", _("Account")
+        DELETE = "delete", _("Deleted")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    target_type = models.CharField(_("record type"), max_length=40)
+    target_id = models.BigIntegerField(_("record id"))
+    target_repr = models.CharField(_("record"), max_length=300)
+    # The organisation the record belongs to decides who may read the event (its subtree's staff).
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx"),
+            models.Index(fields=["organization", "at"], name="audit_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.target_repr}"

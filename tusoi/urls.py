@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tusoi.api import api
+
+urlpatterns = [
+    path("", include("tusoi.core.urls")),
+    path("accounts/", include("tusoi.accounts.urls")),
+    path("orgs/", include("tusoi.orgs.urls")),
+    path("members/", include("tusoi.members.urls")),
+    path("audit/", include("tusoi.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
