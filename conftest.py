@@ -94,8 +94,10 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
-    """A fresh browser tab (own cookies) on a phone-sized screen, pointed at the live server."""
+def page(chromium, live_server, django_db_serialized_rollback):
+    """A fresh browser tab (own cookies) on a phone-sized screen, pointed at the live server.
+    Serialized rollback: the live server's flush would otherwise drop the rows data migrations
+    create (organisation kinds), and the next browser test could not build its tree."""
     context = chromium.new_context(
         base_url=live_server.url, locale="vi-VN", viewport={"width": 390, "height": 844}
     )

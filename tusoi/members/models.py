@@ -56,7 +56,10 @@ class Member(models.Model):
     works_away = models.BooleanField(_("working far from home"), default=False)
     elderly_frail = models.BooleanField(_("elderly or frail"), default=False)
     status = models.CharField(
-        _("activity status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+        _("activity status"),
+        max_length=20,
+        choices=MemberStatus.choices,
+        default=MemberStatus.ACTIVE,
     )
     status_since = models.DateField(_("status since"), null=True, blank=True)
     # Set while the member temporarily attends here from another cell of the tree.
@@ -189,9 +192,14 @@ class DuplicateDismissal(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["member_low", "member_high"], name="dismissal_pair_unique"),
+            models.UniqueConstraint(
+                fields=["member_low", "member_high"], name="dismissal_pair_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(member_low__lt=models.F("member_high")),
                 name="dismissal_pair_ordered",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member_low_id} ≠ {self.member_high_id}"

@@ -64,8 +64,44 @@ def children_with_member_counts(org: Organization) -> list[ChildRow]:
         .values_list("prefix", "n")
     )
     return [
-        ChildRow(org=c, member_count=member_counts.get(c.path, 0), cell_count=cell_counts.get(c.path, 0))
+        ChildRow(
+            org=c, member_count=member_counts.get(c.path, 0), cell_count=cell_counts.get(c.path, 0)
+        )
         for c in children
+    ]
+
+
+def organizations_with_member_counts(orgs: list[Organization]) -> list[ChildRow]:
+    """Member and cell totals of each organisation's subtree, for unrelated organisations (a
+    user's roots): two SQL groupings per distinct depth among them, whatever their number."""
+    member_counts: dict[str, int] = {}
+    cell_counts: dict[str, int] = {}
+    for width in sorted({len(o.path) for o in orgs}):
+        ranges = Q(pk__in=[])
+        cell_ranges = Q(pk__in=[])
+        for o in orgs:
+            if len(o.path) == width:
+                ranges |= Q(cell__path__gte=o.path, cell__path__lt=successor(o.path))
+                cell_ranges |= Q(path__gte=o.path, path__lt=successor(o.path))
+        member_counts.update(
+            members_counted()
+            .filter(ranges)
+            .annotate(prefix=Substr("cell__path", 1, width))
+            .values("prefix")
+            .annotate(n=Count("id"))
+            .values_list("prefix", "n")
+        )
+        cell_counts.update(
+            Organization.objects.filter(cell_ranges, kind__is_cell=True)
+            .annotate(prefix=Substr("path", 1, width))
+            .values("prefix")
+            .annotate(n=Count("id"))
+            .values_list("prefix", "n")
+        )
+    return [
+        ChildRow(org=o, member_count=member_counts.get(o.path, 0),
+                 cell_count=cell_counts.get(o.path, 0))
+        for o in orgs
     ]
 
 
@@ -80,17 +116,28 @@ def cell_members(cell: Organization) -> QuerySet[Member]:
 
 def member_search(user: Any, text: str, *, limit: int = 50) -> QuerySet[Member]:
     """Accent-insensitive search by name, card number or citizen ID within the user's scope."""
+    if not fold(text):
+        return Member.objects.none()
+    return members_matching(members_visible_to(user), text).order_by("name_key", "card_number")[
+        :limit
+    ]
+
+
+def members_matching(members: QuerySet[Member], text: str) -> QuerySet[Member]:
+    """Narrow `members` to an accent-insensitive name match, the card number or citizen ID."""
     needle = fold(text)
     if not needle:
-        return Member.objects.none()
+        return members
     query = Q(search_name__contains=needle) | Q(card_number=text.strip())
     if text.strip().isdigit():
         query |= Q(citizen_id=text.strip())
-    return members_visible_to(user).filter(query).order_by("name_key", "card_number")[:limit]
+    return members.filter(query)
 
 
 def member_history(member: Member) -> QuerySet[MembershipPeriod]:
-    return member.periods.select_related("cell", "recorded_by").order_by("valid_from", "id")
+    return member.periods.select_related("cell", "recorded_by__member").order_by(
+        "valid_from", "id"
+    )
 
 
 def periods_as_of(day: datetime.date) -> QuerySet[MembershipPeriod]:

@@ -93,7 +93,8 @@ def member_validate(data: dict[str, Any], *, exclude_pk: int | None = None) -> d
     if data.get("life_situation") and data["life_situation"] not in LifeSituation.values:
         errors["life_situation"] = _("Unknown life situation.")
     now = today()
-    birth, admitted, official = data.get("birth_date"), data.get("admitted_on"), data.get("official_on")
+    birth, admitted = data.get("birth_date"), data.get("admitted_on")
+    official = data.get("official_on")
     if birth and birth > now:
         errors["birth_date"] = _("The date of birth is in the future.")
     if admitted and admitted > now:
@@ -116,7 +117,9 @@ def _derived(member: Member) -> None:
 
 def _require_cell(cell: Organization) -> None:
     if not cell.kind.is_cell:
-        raise ValidationError({"cell": _("Members belong to cells; %(org)s is not a cell.") % {"org": cell}})
+        raise ValidationError(
+            {"cell": _("Members belong to cells; %(org)s is not a cell.") % {"org": cell}}
+        )
 
 
 @transaction.atomic
@@ -154,8 +157,10 @@ def member_update(*, actor: Any, member: Member, expected_version: int, **fields
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    data = member_validate(fields, exclude_pk=member.pk)
     current = Member.objects.select_for_update().select_related("cell").get(pk=member.pk)
+    # Validate the record as it will be, so a partial edit is checked against stored values.
+    merged = {name: getattr(current, name) for name in EDITABLE_FIELDS} | fields
+    data = {k: v for k, v in member_validate(merged, exclude_pk=member.pk).items() if k in fields}
     if current.version != expected_version:
         raise StaleEdit(
             _("Someone else changed this record after you opened it. Your changes were not "
@@ -211,14 +216,17 @@ def member_change_status(
     if change not in _TRANSITIONS:
         raise ValidationError({"change": _("This change cannot be recorded here.")})
     allowed_from, new_status = _TRANSITIONS[change]
-    current = Member.objects.select_for_update().select_related("cell", "home_cell").get(pk=member.pk)
+    current = (
+        Member.objects.select_for_update().select_related("cell", "home_cell").get(pk=member.pk)
+    )
     open_period = current.periods.select_for_update().get(valid_to__isnull=True)
     errors: dict[str, str] = {}
     if current.status not in allowed_from:
         errors["change"] = _("This change does not apply to a member who is %(status)s.") % {
             "status": current.get_status_display().lower()
         }
-    if change == ChangeKind.RETURNED and current.status == MemberStatus.ACTIVE and not current.home_cell_id:
+    away = current.status != MemberStatus.ACTIVE or current.home_cell_id
+    if change == ChangeKind.RETURNED and not away:
         errors["change"] = _("This member is not away from their home cell.")
     if on < open_period.valid_from:
         errors["on"] = _("The date is before the member's current status began (%(day)s).") % {
@@ -230,7 +238,9 @@ def member_change_status(
         if to_cell is None:
             errors["to_cell"] = _("Choose the cell the member goes to.")
         elif not to_cell.kind.is_cell:
-            errors["to_cell"] = _("Members belong to cells; %(org)s is not a cell.") % {"org": to_cell}
+            errors["to_cell"] = _("Members belong to cells; %(org)s is not a cell.") % {
+                "org": to_cell
+            }
         elif to_cell.pk == current.cell_id:
             errors["to_cell"] = _("The member is already in this cell.")
     if errors:
@@ -290,7 +300,9 @@ def member_merge(*, actor: Any, keep: Member, drop: Member) -> Member:
         if not getattr(keep, name) and getattr(drop, name):
             value = getattr(drop, name)
             if name == "citizen_id":
+                # The number is unique: free it on the duplicate before the survivor takes it.
                 Member.objects.filter(pk=drop.pk).update(citizen_id="")
+                drop.citizen_id = ""
             setattr(keep, name, value)
     keep.is_leader = keep.is_leader or drop.is_leader
     keep.version = F("version") + 1
@@ -301,6 +313,16 @@ def member_merge(*, actor: Any, keep: Member, drop: Member) -> Member:
     if open_period:
         open_period.valid_to = max(day, open_period.valid_from)
         open_period.save(update_fields=["valid_to"])
+        # The duplicate's history ends with why it ended, like any member who leaves.
+        MembershipPeriod.objects.create(
+            member=drop,
+            cell=drop.cell,
+            status=MemberStatus.LEFT,
+            valid_from=open_period.valid_to,
+            change=ChangeKind.MERGED,
+            reason=_("Merged into %(keep)s") % {"keep": str(keep)},
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
     drop.merged_into = keep
     drop.status = MemberStatus.LEFT
     drop.status_since = day
@@ -331,6 +353,9 @@ def member_merge(*, actor: Any, keep: Member, drop: Member) -> Member:
 
 @transaction.atomic
 def member_duplicate_dismiss(*, actor: Any, a: Member, b: Member) -> DuplicateDismissal:
+    """Record that two similar records are different people, so the pair is not proposed again."""
+    if a.pk == b.pk:
+        raise ValidationError(_("Choose two different records."))
     low, high = sorted([a, b], key=lambda m: m.pk)
     dismissal, _created = DuplicateDismissal.objects.get_or_create(
         member_low=low, member_high=high, defaults={"dismissed_by": actor}

@@ -2,6 +2,7 @@
 where the services keep derived data (tree paths, sort keys, history) consistent."""
 
 import datetime
+import importlib
 import itertools
 
 import factory
@@ -17,8 +18,16 @@ _codes = itertools.count(1)
 _cards = itertools.count(10_000_001)
 
 
+_DEFAULT_KINDS = importlib.import_module("tusoi.orgs.migrations.0002_default_kinds").KINDS
+
+
 def kind(code: str) -> OrgKind:
-    return OrgKind.objects.get(code=code)
+    """A default kind; recreated when a live-server test's flush removed the migration's rows."""
+    name, is_cell, order = next((n, c, o) for k, n, c, o in _DEFAULT_KINDS if k == code)
+    found, _created = OrgKind.objects.get_or_create(
+        code=code, defaults={"name": name, "is_cell": is_cell, "sort_order": order}
+    )
+    return found
 
 
 def make_org(name: str | None = None, *, parent: Organization | None = None, kind_code: str | None = None,

@@ -33,6 +33,10 @@ def _collect():
             continue
         cases.extend(getattr(scope_module, "CASES", []))
         public.update(getattr(scope_module, "PUBLIC", {}))
+    # The JSON API's endpoints span apps; their cases live beside the API tests.
+    api_module = importlib.import_module("tusoi.tests.api_scope_cases")
+    cases.extend(api_module.CASES)
+    public.update(api_module.PUBLIC)
     return cases, public
 
 

@@ -1,0 +1,82 @@
+"""The caller's own account over the API, and the published OpenAPI schema."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tusoi.accounts.models import RoleGrant
+from tusoi.orgs.permissions import Role
+from tusoi.testing.factories import grant
+
+ENDPOINTS = {
+    ("/api/v1/orgs", "get"): "orgs_list",
+    ("/api/v1/orgs/{id}", "get"): "orgs_detail",
+    ("/api/v1/orgs/{id}/children", "get"): "orgs_children",
+    ("/api/v1/members", "get"): "members_list",
+    ("/api/v1/members", "post"): "members_create",
+    ("/api/v1/members/{id}", "get"): "members_detail",
+    ("/api/v1/members/{id}", "patch"): "members_update",
+    ("/api/v1/members/{id}/status", "post"): "members_status",
+    ("/api/v1/me", "get"): "me",
+}
+
+
+def test_openapi_schema_lists_every_endpoint(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    listed = {(path, method) for path, ops in paths.items() for method in ops}
+    assert listed == set(ENDPOINTS)
+    assert reverse("api:openapi-json") == "/api/v1/openapi.json"
+
+
+def test_every_endpoint_reverses_by_its_url_name(db):
+    for (path, _method), name in ENDPOINTS.items():
+        kwargs = {"id": 7} if "{id}" in path else {}
+        assert reverse(f"api:{name}", kwargs=kwargs) == path.replace("{id}", "7")
+
+
+def test_schema_documents_both_ways_to_authenticate(client, db):
+    schemes = client.get("/api/v1/openapi.json").json()["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+
+
+def test_me_shows_the_linked_member_and_active_grants_only(client, tree, make_user):
+    user = make_user(tree.cell_a, Role.MEMBER, member=tree.member_a)
+    old = grant(user, tree.cell_a2, Role.SECRETARY)
+    RoleGrant.objects.filter(pk=old.pk).update(valid_to=timezone.now())  # revoked: history only
+    grant(user, tree.cell_a, Role.SECRETARY)
+    client.force_login(user)
+    response = client.get(reverse("api:me"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["username"] == user.username
+    assert body["full_name"] == "Nguyễn Văn An"
+    assert body["must_change_password"] is False
+    assert body["member"] == {
+        "id": tree.member_a.pk,
+        "full_name": "Nguyễn Văn An",
+        "cell": {"id": tree.cell_a.pk, "code": "A1", "name": "Chi bộ khu phố 1"},
+    }
+    assert sorted((g["role"], g["organization"]["code"]) for g in body["grants"]) == [
+        ("member", "A1"),
+        ("secretary", "A1"),
+    ]
+    assert all(g["role_label"] for g in body["grants"])
+
+
+def test_me_of_an_account_without_member_record(client, tree, make_user):
+    user = make_user(tree.branch_a, Role.COMMITTEE, first_name="Hà", last_name="Lê")
+    client.force_login(user)
+    body = client.get(reverse("api:me")).json()
+    assert body["member"] is None
+    assert body["grants"] == [
+        {
+            "role": "committee",
+            "role_label": body["grants"][0]["role_label"],
+            "organization": {"id": tree.branch_a.pk, "code": "A", "name": "Đảng ủy phường An Bình"},
+        }
+    ]
+
+
+def test_me_for_anonymous_is_401(client, db):
+    assert client.get(reverse("api:me")).status_code == 401
