@@ -1,22 +1,24 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
     """One change to a person's or an organisation's record; rows are only ever added."""
 
     class Action(models.TextChoices):
-        CREATE = "create", _("Created")
-        UPDATE = "update", _("Changed")
-        MOVE = "move", _("Moved")
-        STATUS = "status", _("Status changed")
-        MERGE = "merge", _("Merged")
-        DISMISS = "dismiss", _("Dismissed as not a duplicate")
-        GRANT = "grant", _("Role granted")
-        REVOKE = "revoke", _("Role revoked")
-        ACCOUNT = "account", _("Account")
-        DELETE = "delete", _("Deleted")
+        # A context keeps these apart from same-worded labels elsewhere ("Created" as a date).
+        CREATE = "create", pgettext_lazy("audit action", "Created")
+        UPDATE = "update", pgettext_lazy("audit action", "Changed")
+        MOVE = "move", pgettext_lazy("audit action", "Moved")
+        STATUS = "status", pgettext_lazy("audit action", "Status changed")
+        MERGE = "merge", pgettext_lazy("audit action", "Merged")
+        DISMISS = "dismiss", pgettext_lazy("audit action", "Dismissed as not a duplicate")
+        GRANT = "grant", pgettext_lazy("audit action", "Role granted")
+        REVOKE = "revoke", pgettext_lazy("audit action", "Role revoked")
+        ACCOUNT = "account", pgettext_lazy("audit action", "Account")
+        DELETE = "delete", pgettext_lazy("audit action", "Deleted")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from tusoi.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("org/<int:pk>/", views.org_events, name="org"),
+    path("member/<int:pk>/", views.member_events, name="member"),
+]
