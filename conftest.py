@@ -27,8 +27,12 @@ def tree(db):
     from tusoi.testing.factories import make_member, make_org
 
     province = make_org("Tỉnh ủy Thử nghiệm", kind_code="tinh-uy", code="TU")
-    branch_a = make_org("Đảng ủy phường An Bình", parent=province, kind_code="dang-uy-tren-co-so", code="A")
-    branch_b = make_org("Đảng ủy xã Bình Minh", parent=province, kind_code="dang-uy-tren-co-so", code="B")
+    branch_a = make_org(
+        "Đảng ủy phường An Bình", parent=province, kind_code="dang-uy-tren-co-so", code="A"
+    )
+    branch_b = make_org(
+        "Đảng ủy xã Bình Minh", parent=province, kind_code="dang-uy-tren-co-so", code="B"
+    )
     cell_a = make_org("Chi bộ khu phố 1", parent=branch_a, code="A1")
     cell_a2 = make_org("Chi bộ khu phố 2", parent=branch_a, code="A2")
     cell_b = make_org("Chi bộ thôn Đông", parent=branch_b, code="B1")

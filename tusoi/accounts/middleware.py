@@ -12,8 +12,6 @@ class ForcePasswordChangeMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {reverse("accounts:first_password"), reverse("accounts:logout")}
-            if request.path not in allowed and not request.path.startswith(
-                ("/static/", "/api/")
-            ):
+            if request.path not in allowed and not request.path.startswith(("/static/", "/api/")):
                 return redirect("accounts:first_password")
         return self.get_response(request)

@@ -18,11 +18,18 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="user",
     )
-    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    must_change_password = models.BooleanField(
+        _("must change password at next login"), default=False
+    )
     # Raising it signs the user out of every browser at once ("log out everywhere").
-    session_epoch = models.PositiveIntegerField(default=0)
+    session_epoch = models.PositiveIntegerField(_("session generation"), default=0)
     created_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -36,7 +43,7 @@ class User(AbstractUser):
         ).hexdigest()
 
     def get_full_name(self) -> str:
-        if self.member_id:
+        if self.member is not None:
             return self.member.full_name
         return super().get_full_name() or self.username
 
@@ -46,21 +53,35 @@ class RoleGrant(models.Model):
     history (who was secretary of which cell, when)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="role_grants",
     )
     organization = models.ForeignKey(
-        "orgs.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="role_grants",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     valid_from = models.DateTimeField(_("from"), auto_now_add=True)
     valid_to = models.DateTimeField(_("until"), null=True, blank=True)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -92,13 +113,18 @@ class RoleGrant(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the JSON API; only its hash is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(max_length=8, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("begins with"), max_length=8, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -112,9 +138,15 @@ class ApiToken(models.Model):
 class LoginFailure(models.Model):
     """A failed login, kept for the throttle window (per username and per address)."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        ordering = ["-at"]
         indexes = [models.Index(fields=["ip", "at"], name="loginfail_ip_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%d/%m/%Y %H:%M}"

@@ -20,7 +20,7 @@ from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record
 from tusoi.members.models import Member, MemberStatus
 from tusoi.orgs.models import Organization
-from tusoi.orgs.permissions import Role, forget_scope, scope_for
+from tusoi.orgs.permissions import Action, Role, forget_scope, scope_for
 
 User = get_user_model()
 
@@ -48,11 +48,20 @@ def username_for(member: Member) -> str:
 
 @transaction.atomic
 def account_create_for_member(*, actor: Any, member: Member) -> Slip:
+    """An account named by the member's card number, with a one-time password for the slip."""
     if getattr(member, "user", None) is not None:
         raise ValidationError(_("%(name)s already has an account.") % {"name": member.full_name})
+    if member.merged_into_id or member.status == MemberStatus.LEFT:
+        raise ValidationError(
+            _("%(name)s is no longer a member here and gets no account.")
+            % {"name": member.full_name}
+        )
     username = username_for(member)
-    if User.objects.filter(username=username).exists():
-        raise ValidationError(_("Username %(u)s is already taken.") % {"u": username})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            _("Username %(u)s (for %(name)s) is already taken by another account.")
+            % {"u": username, "name": member.full_name}
+        )
     password = one_time_password()
     user = User.objects.create_user(
         username=username,
@@ -62,7 +71,9 @@ def account_create_for_member(*, actor: Any, member: Member) -> Slip:
         must_change_password=True,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    RoleGrant.objects.create(user=user, organization=member.cell, role=Role.MEMBER, granted_by=actor)
+    RoleGrant.objects.create(
+        user=user, organization=member.cell, role=Role.MEMBER, granted_by=actor
+    )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.ACCOUNT,
@@ -84,31 +95,78 @@ def cell_accounts_create(*, actor: Any, cell: Organization) -> list[Slip]:
     return [account_create_for_member(actor=actor, member=m) for m in members]
 
 
+def _check_may_reset(actor: Any, user: Any) -> None:
+    """Resetting a password hands the account over, so the actor must be able to give every
+    role the account holds: a secretary resets plain members of the cell, not a committee
+    member who happens to attend it (no taking over a stronger account)."""
+    if actor is None:  # the system itself (management commands)
+        return
+    scope = scope_for(actor)
+    if scope.is_superuser:
+        return
+    if user.is_superuser or user.is_staff or user.pk == actor.pk:
+        raise PermissionDenied(_("You may not reset the password of this account."))
+    grants = user.role_grants.filter(valid_to__isnull=True).values_list(
+        "role", "organization__path"
+    )
+    for role, path in grants:
+        allowed = (
+            scope.covers(Action.MANAGE_ACCOUNTS, path)
+            if role == Role.MEMBER
+            else role in scope.grantable_roles(path)
+        )
+        if not allowed:
+            raise PermissionDenied(
+                _("This account holds a role you cannot grant; ask the committee above.")
+            )
+
+
 @transaction.atomic
 def user_reset_password(*, actor: Any, user: Any) -> Slip:
-    """A new one-time password, no e-mail needed; the user must change it at next login."""
+    """A new one-time password, no e-mail needed; the user must change it at next login and
+    every open session of the account ends."""
+    _check_may_reset(actor, user)
     password = one_time_password()
     user.set_password(password)
     user.must_change_password = True
     user.session_epoch = F("session_epoch") + 1
     user.save(update_fields=["password", "must_change_password", "session_epoch"])
     user.refresh_from_db()
-    LoginFailure.objects.filter(username=user.username).delete()
-    if user.member_id:
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.ACCOUNT,
-            target=user.member,
-            organization=user.member.cell,
-            note=_("Password reset for %(u)s") % {"u": user.username},
-        )
-    return Slip(user=user, member=user.member if user.member_id else None, password=password)
+    LoginFailure.objects.filter(username=user.username.lower()).delete()
+    member = user.member if user.member_id else None
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ACCOUNT,
+        target=member or user,
+        organization=member.cell if member else None,
+        note=_("Password reset for %(u)s") % {"u": user.username},
+    )
+    return Slip(user=user, member=member, password=password)
 
 
+@transaction.atomic
+def member_account_reset(*, actor: Any, member: Member) -> Slip:
+    """The slip for one member: a new account if the member has none, else a new password."""
+    user = User.objects.filter(member=member).first()
+    if user is None:
+        return account_create_for_member(actor=actor, member=member)
+    return user_reset_password(actor=actor, user=user)
+
+
+@transaction.atomic
 def user_change_password(*, user: Any, new_password: str) -> Any:
+    """The user's own new password; every other session of the user ends with the old hash."""
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    member = user.member if user.member_id else None
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.ACCOUNT,
+        target=member or user,
+        organization=member.cell if member else None,
+        note=_("Password changed by %(u)s") % {"u": user.username},
+    )
     return user
 
 
@@ -156,12 +214,14 @@ def role_grant(
     *, actor: Any, user: Any, organization: Organization, role: str, note: str = ""
 ) -> RoleGrant:
     _check_may_grant(actor, organization, role)
+    if not user.is_active:
+        raise ValidationError({"person": _("This account is disabled.")})
     if role == Role.SECRETARY and not organization.kind.is_cell:
-        raise ValidationError({"organization": _("A cell secretary is granted on a cell.")})
+        raise ValidationError(_("A cell secretary is granted on a cell."))
     if RoleGrant.objects.filter(
         user=user, organization=organization, role=role, valid_to__isnull=True
     ).exists():
-        raise ValidationError(_("This user already holds this role here."))
+        raise ValidationError({"person": _("This person already holds this role here.")})
     grant = RoleGrant.objects.create(
         user=user, organization=organization, role=role, granted_by=actor, note=note
     )
@@ -201,8 +261,11 @@ def role_revoke(*, actor: Any, grant: RoleGrant, note: str = "") -> RoleGrant:
 def role_hand_over(*, actor: Any, grant: RoleGrant, to_user: Any, note: str = "") -> RoleGrant:
     """Pass a role (e.g. cell secretary) to someone else; the old grant stays as history."""
     if to_user.pk == grant.user_id:
-        raise ValidationError(_("Choose a different person to hand the role to."))
-    role_revoke(actor=actor, grant=grant, note=note or _("Handed over"))
+        raise ValidationError({"person": _("Choose a different person to hand the role to.")})
+    if grant.valid_to is not None:
+        raise ValidationError(_("This role was already revoked."))
+    handed = _("Handed over to %(u)s") % {"u": to_user.username}
+    role_revoke(actor=actor, grant=grant, note=f"{handed}. {note}" if note else handed)
     return role_grant(
         actor=actor, user=to_user, organization=grant.organization, role=grant.role, note=note
     )
@@ -218,13 +281,16 @@ def _hash_key(key: str) -> str:
 def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
     """A new token; the key is returned once and only its hash is kept."""
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100] or "API", prefix=key[:8], key_hash=_hash_key(key))
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100] or "API", prefix=key[:8], key_hash=_hash_key(key)
+    )
     return token, key
 
 
 def api_token_revoke(*, token: ApiToken) -> ApiToken:
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
     return token
 
 

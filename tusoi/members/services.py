@@ -73,17 +73,18 @@ def member_validate(data: dict[str, Any], *, exclude_pk: int | None = None) -> d
     for name in ("card_number", "full_name", "birth_date", "gender", "admitted_on"):
         if name in data and not data[name]:
             errors[name] = _("This field is required.")
+    others = Member.objects.exclude(pk=exclude_pk) if exclude_pk else Member.objects.all()
     card = data.get("card_number")
     if card and not re.fullmatch(r"[0-9A-Za-z./-]{4,20}", card):
         errors["card_number"] = _("A party card number has 4 to 20 letters or digits.")
-    elif card and Member.objects.filter(card_number=card).exclude(pk=exclude_pk).exists():
+    elif card and others.filter(card_number=card).exists():
         errors["card_number"] = _("Party card number %(card)s belongs to another member.") % {
             "card": card
         }
     cid = data.get("citizen_id")
     if cid and not re.fullmatch(r"\d{9}|\d{12}", cid):
         errors["citizen_id"] = _("A citizen ID number has 12 digits (old cards: 9).")
-    elif cid and Member.objects.filter(citizen_id=cid).exclude(pk=exclude_pk).exists():
+    elif cid and others.filter(citizen_id=cid).exists():
         errors["citizen_id"] = _("This citizen ID number belongs to another member.")
     phone = data.get("phone")
     if phone and not re.fullmatch(r"\+?[0-9 .-]{8,20}", phone):
@@ -247,14 +248,15 @@ def member_change_status(
         raise ValidationError(errors)
 
     before = snapshot(current, _AUDITED)
-    if change == ChangeKind.MOVED:
+    home = current.home_cell
+    if change == ChangeKind.MOVED and to_cell is not None:
         current.cell = to_cell
         current.home_cell = None
-    elif change == ChangeKind.TRANSFERRED_IN:
-        current.home_cell = current.home_cell or current.cell
+    elif change == ChangeKind.TRANSFERRED_IN and to_cell is not None:
+        current.home_cell = home or current.cell
         current.cell = to_cell
-    elif change == ChangeKind.RETURNED and current.home_cell_id:
-        current.cell = current.home_cell
+    elif change == ChangeKind.RETURNED and home is not None:
+        current.cell = home
         current.home_cell = None
     if new_status:
         current.status = new_status

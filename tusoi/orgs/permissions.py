@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.db import models
 
 from tusoi.orgs.tree import minimal_roots, successor
 
@@ -32,9 +32,7 @@ class Action(StrEnum):
 
 
 ACTION_ROLES: dict[Action, frozenset[str]] = {
-    Action.VIEW: frozenset(
-        {Role.SECRETARY, Role.COMMITTEE, Role.SUPERVISOR, Role.ADMIN}
-    ),
+    Action.VIEW: frozenset({Role.SECRETARY, Role.COMMITTEE, Role.SUPERVISOR, Role.ADMIN}),
     Action.EDIT_MEMBERS: frozenset({Role.SECRETARY, Role.COMMITTEE, Role.ADMIN}),
     Action.EDIT_ORGS: frozenset({Role.COMMITTEE, Role.ADMIN}),
     Action.MANAGE_ACCOUNTS: frozenset({Role.SECRETARY, Role.COMMITTEE, Role.ADMIN}),

@@ -95,7 +95,11 @@ def organization_update(
     changes = diff(before, snapshot(org, _AUDITED))
     if changes:
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, target=org, organization=org, changes=changes
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=org,
+            organization=org,
+            changes=changes,
         )
     return org
 

@@ -30,8 +30,13 @@ def kind(code: str) -> OrgKind:
     return found
 
 
-def make_org(name: str | None = None, *, parent: Organization | None = None, kind_code: str | None = None,
-             code: str | None = None) -> Organization:
+def make_org(
+    name: str | None = None,
+    *,
+    parent: Organization | None = None,
+    kind_code: str | None = None,
+    code: str | None = None,
+) -> Organization:
     """An organisation; a cell kind when `kind_code` is omitted and `parent` is given."""
     n = next(_codes)
     if kind_code is None:
