@@ -158,14 +158,18 @@ def member_update(*, actor: Any, member: Member, expected_version: int, **fields
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    current = Member.objects.select_for_update().select_related("cell").get(pk=member.pk)
+    current = (
+        Member.objects.select_for_update(of=("self",)).select_related("cell").get(pk=member.pk)
+    )
     # Validate the record as it will be, so a partial edit is checked against stored values.
     merged = {name: getattr(current, name) for name in EDITABLE_FIELDS} | fields
     data = {k: v for k, v in member_validate(merged, exclude_pk=member.pk).items() if k in fields}
     if current.version != expected_version:
         raise StaleEdit(
-            _("Someone else changed this record after you opened it. Your changes were not "
-              "saved; reload to see the current record, then enter them again.")
+            _(
+                "Someone else changed this record after you opened it. Your changes were not "
+                "saved; reload to see the current record, then enter them again."
+            )
         )
     before = snapshot(current, _AUDITED)
     for name, value in data.items():
@@ -218,7 +222,9 @@ def member_change_status(
         raise ValidationError({"change": _("This change cannot be recorded here.")})
     allowed_from, new_status = _TRANSITIONS[change]
     current = (
-        Member.objects.select_for_update().select_related("cell", "home_cell").get(pk=member.pk)
+        Member.objects.select_for_update(of=("self",))
+        .select_related("cell", "home_cell")
+        .get(pk=member.pk)
     )
     open_period = current.periods.select_for_update().get(valid_to__isnull=True)
     errors: dict[str, str] = {}
