@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "tusoi.members",
     "tusoi.accounts",
     "tusoi.audit",
+    "tusoi.tabular",
+    "tusoi.jobs",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +176,27 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tusoi@localhost")
+
+# Background jobs (huey). Default: a SQLite file under var/, no extra server. With
+# TUSOI_REDIS_URL set, Redis carries the queue instead. The progress people see is in our own
+# jobs table, not in huey's storage.
+_redis_url = os.environ.get("TUSOI_REDIS_URL", "")
+HUEY = {
+    "name": "tusoi",
+    "huey_class": "huey.RedisHuey" if _redis_url else "huey.SqliteHuey",
+    "immediate": _flag("TUSOI_JOBS_IMMEDIATE"),
+    "utc": True,
+    "consumer": {"workers": int(os.environ.get("TUSOI_JOB_WORKERS", "2")), "worker_type": "thread"},
+}
+if _redis_url:
+    HUEY["url"] = _redis_url
+else:
+    HUEY["filename"] = os.environ.get("TUSOI_HUEY_FILE", str(VAR_DIR / "huey.sqlite3"))
+
+# Uploaded spreadsheets larger than this are refused before they are read.
+TUSOI_UPLOAD_MAX_BYTES = int(os.environ.get("TUSOI_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,
