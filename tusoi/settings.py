@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tusoi.audit",
     "tusoi.tabular",
     "tusoi.jobs",
+    "tusoi.imports",
     "huey.contrib.djhuey",
 ]
 

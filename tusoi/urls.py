@@ -9,6 +9,8 @@ urlpatterns = [
     path("orgs/", include("tusoi.orgs.urls")),
     path("members/", include("tusoi.members.urls")),
     path("audit/", include("tusoi.audit.urls")),
+    path("imports/", include("tusoi.imports.urls")),
+    path("jobs/", include("tusoi.jobs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

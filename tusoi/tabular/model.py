@@ -35,6 +35,7 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     source_name: str = ""
     sheet_name: str = ""
+    warnings: list[str] = field(default_factory=list)  # Vietnamese notes that block nothing
 
 
 @dataclass(frozen=True)
