@@ -31,7 +31,9 @@ class ImportUpload(models.Model):
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file"), max_length=255)
     size = models.PositiveIntegerField(default=0)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.CHECKING)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.CHECKING
+    )
     # Counts of the plan or the result: rows, created, updated, unchanged, errors, warnings.
     summary = models.JSONField(default=dict, blank=True)
     # Problems found by the check: [{row, column, header, value, message, warning}], capped.

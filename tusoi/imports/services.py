@@ -32,8 +32,10 @@ def import_upload_create(
     limit = settings.TUSOI_UPLOAD_MAX_BYTES
     if uploaded.size is not None and uploaded.size > limit:
         raise ValidationError(
-            {"file": _("The file is %(size)s; the limit is %(limit)s.")
-             % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)}}
+            {
+                "file": _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)}
+            }
         )
     if not uploaded.size:
         raise ValidationError({"file": _("The file is empty.")})
@@ -130,8 +132,10 @@ def import_upload_confirm(*, upload: ImportUpload) -> ImportUpload:
     """A person confirmed the checked upload: apply it in the background."""
     locked = ImportUpload.objects.select_for_update().get(pk=upload.pk)
     if locked.state != ImportUpload.State.READY:
-        raise ValidationError(_("This upload cannot be imported now (%(state)s).")
-                              % {"state": locked.get_state_display()})
+        raise ValidationError(
+            _("This upload cannot be imported now (%(state)s).")
+            % {"state": locked.get_state_display()}
+        )
     job = job_create(
         owner=locked.owner,
         kind="imports.apply",

@@ -25,15 +25,17 @@ class Spec:
     @property
     def columns(self) -> list:
         """The spec's columns with headers and notes translated now (they are lazy)."""
-        return [
-            replace(c, header=str(c.header), note=str(c.note)) for c in self.module.COLUMNS
-        ]
+        return [replace(c, header=str(c.header), note=str(c.note)) for c in self.module.COLUMNS]
 
 
 SPECS: dict[str, Spec] = {
-    ImportKind.ORGS: Spec(ImportKind.ORGS, "tusoi.orgs.imports", Action.EDIT_ORGS, _("organisations")),
+    ImportKind.ORGS: Spec(
+        ImportKind.ORGS, "tusoi.orgs.imports", Action.EDIT_ORGS, _("organisations")
+    ),
     ImportKind.MEMBERS: Spec(
         ImportKind.MEMBERS, "tusoi.members.imports", Action.EDIT_MEMBERS, _("party members")
     ),
-    ImportKind.ROLES: Spec(ImportKind.ROLES, "tusoi.accounts.imports", Action.GRANT_ROLES, _("role grants")),
+    ImportKind.ROLES: Spec(
+        ImportKind.ROLES, "tusoi.accounts.imports", Action.GRANT_ROLES, _("role grants")
+    ),
 }

@@ -7,7 +7,9 @@ from tusoi.jobs.services import job_handler
 
 @job_handler("imports.check")
 def check_upload(job, progress):
-    upload = ImportUpload.objects.select_related("organization", "owner").get(pk=job.params["upload"])
+    upload = ImportUpload.objects.select_related("organization", "owner").get(
+        pk=job.params["upload"]
+    )
     try:
         import_upload_check(upload=upload, progress=progress)
     except Exception:
@@ -17,7 +19,9 @@ def check_upload(job, progress):
 
 @job_handler("imports.apply")
 def apply_upload(job, progress):
-    upload = ImportUpload.objects.select_related("organization", "owner").get(pk=job.params["upload"])
+    upload = ImportUpload.objects.select_related("organization", "owner").get(
+        pk=job.params["upload"]
+    )
     try:
         import_upload_apply(upload=upload, progress=progress)
     except Exception:

@@ -58,7 +58,9 @@ def export(request, kind: str, org_pk: int):
     rows = spec.module.export_rows(org)
     if request.GET.get("format") == "csv":
         return _download(write_csv(spec.columns, rows), f"{kind}-{org.code}.csv")
-    return _download(write_xlsx(spec.columns, rows, title=str(spec.title)), f"{kind}-{org.code}.xlsx")
+    return _download(
+        write_xlsx(spec.columns, rows, title=str(spec.title)), f"{kind}-{org.code}.xlsx"
+    )
 
 
 def _download(data: bytes, filename: str) -> HttpResponse:
@@ -115,4 +117,6 @@ def error_file(request, pk: int):
     if not upload.error_file:
         raise Http404
     stem = upload.original_name.rsplit(".", 1)[0]
-    return FileResponse(upload.error_file.open("rb"), as_attachment=True, filename=f"{stem}.loi.xlsx")
+    return FileResponse(
+        upload.error_file.open("rb"), as_attachment=True, filename=f"{stem}.loi.xlsx"
+    )

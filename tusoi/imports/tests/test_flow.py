@@ -82,7 +82,9 @@ def test_checked_upload_imports_only_after_confirmation(
     assert again.status_code == 200
 
 
-def test_export_then_upload_changes_nothing(client, tree, committee, django_capture_on_commit_callbacks):
+def test_export_then_upload_changes_nothing(
+    client, tree, committee, django_capture_on_commit_callbacks
+):
     exported = client.get(reverse("imports:export", args=["members", tree.branch_a.pk]))
     assert exported.status_code == 200
     assert exported["Content-Type"] == XLSX
@@ -114,7 +116,9 @@ def test_oversized_upload_is_refused_before_reading(client, tree, committee, set
     assert not ImportUpload.objects.exists()
 
 
-def test_someone_elses_upload_is_not_found(client, tree, make_user, django_capture_on_commit_callbacks):
+def test_someone_elses_upload_is_not_found(
+    client, tree, make_user, django_capture_on_commit_callbacks
+):
     owner = make_user(tree.branch_a, Role.COMMITTEE)
     client.force_login(owner)
     data = workbook("members", [member_row("90000031", "Phạm Thị Hoa", "A1")])
@@ -128,9 +132,16 @@ def test_someone_elses_upload_is_not_found(client, tree, make_user, django_captu
     assert result.state == ImportUpload.State.READY
 
 
-def test_unreadable_file_is_reported_not_crashed(client, tree, committee, django_capture_on_commit_callbacks):
-    result = upload(client, tree, b"%PDF-1.4 not a workbook", django_capture_on_commit_callbacks,
-                    name="bao-cao.xlsx")
+def test_unreadable_file_is_reported_not_crashed(
+    client, tree, committee, django_capture_on_commit_callbacks
+):
+    result = upload(
+        client,
+        tree,
+        b"%PDF-1.4 not a workbook",
+        django_capture_on_commit_callbacks,
+        name="bao-cao.xlsx",
+    )
     assert result.state == ImportUpload.State.INVALID
     assert result.problems[0]["row"] == 0
     assert result.problems[0]["message"]

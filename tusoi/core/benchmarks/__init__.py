@@ -1,0 +1,1 @@
+"""Benchmarks run from the command line (`tusoi bench <name>`): timings, not tests."""

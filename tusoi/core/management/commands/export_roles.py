@@ -1,0 +1,9 @@
+"""`tusoi export-roles --org CODE OUT.xlsx|OUT.csv`: the subtree in import format."""
+
+from tusoi.core.management.commands._imports import ExportCommand
+
+
+class Command(ExportCommand):
+    help = "Export the roles of a subtree to .xlsx or .csv, in the import format."
+    spec_module = "tusoi.accounts.imports"
+    sheet_title = "Vai trò"

@@ -1,0 +1,602 @@
+"""Importing and exporting the member registry as a workbook, one row per member.
+
+A card number that exists updates that member (only inside the import's root); a new one
+creates a member with a REGISTERED period from the import date; a member whose cell changes
+gets a MOVED period, as member_change_status records it. Sort key and folded search name are
+derived exactly as the member services derive them.
+"""
+
+import datetime
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tusoi.audit.models import AuditEvent
+from tusoi.audit.services import audit_record_many
+from tusoi.core.text import fold, vn_sort_key
+from tusoi.members.models import (
+    ChangeKind,
+    Gender,
+    LifeSituation,
+    Member,
+    MembershipPeriod,
+    MemberStatus,
+)
+from tusoi.members.services import EDITABLE_FIELDS, _add_years
+from tusoi.orgs.imports import (
+    BATCH,
+    ImportPlan,
+    ImportResult,
+    RowReader,
+    _ensure_valid,
+    _stale,
+    check_scope,
+    chunks,
+    duplicates_in_file,
+    orgs_by_code,
+    report,
+)
+from tusoi.orgs.models import Organization
+from tusoi.orgs.permissions import Action
+from tusoi.orgs.tree import successor
+from tusoi.tabular import Column, Table
+
+# The workbook's own words for choices: the import format is Vietnamese whatever the language
+# of the page, so these are data, not interface text.
+GENDER_WORDS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
+LIFE_WORDS = {
+    LifeSituation.RETIRED: "hưu trí",
+    LifeSituation.NON_STATE_WORKER: "công nhân doanh nghiệp ngoài nhà nước",
+    LifeSituation.FREE_LABOURER: "lao động tự do",
+}
+_GENDERS = {fold(w): g for g, w in GENDER_WORDS.items()} | {g.value: g for g in Gender}
+_LIFE = {fold(w): v for v, w in LIFE_WORDS.items()} | {v.value: v for v in LifeSituation if v.value}
+_LIFE |= {"cong nhan": LifeSituation.NON_STATE_WORKER, "huu": LifeSituation.RETIRED}
+_CARD = re.compile(r"[0-9A-Za-z./-]{4,20}")
+_CITIZEN_ID = re.compile(r"\d{9}|\d{12}")
+_PHONE = re.compile(r"\+?[0-9 .-]{8,20}")
+
+COLUMNS = [
+    Column(
+        "card_number",
+        "Số thẻ đảng viên",
+        required=True,
+        kind="code",
+        note=gettext_lazy("Party card number (4 to 20 letters or digits); it identifies the row."),
+        aliases=("Số thẻ", "card_number"),
+    ),
+    Column("full_name", "Họ và tên", required=True, aliases=("Họ tên", "full_name")),
+    Column(
+        "birth_date",
+        "Ngày sinh",
+        required=True,
+        kind="date",
+        note=gettext_lazy("dd/mm/yyyy"),
+        aliases=("birth_date",),
+    ),
+    Column(
+        "gender",
+        "Giới tính",
+        required=True,
+        kind="choice",
+        note=gettext_lazy("Nam or Nữ"),
+        aliases=("gender",),
+    ),
+    Column(
+        "citizen_id",
+        "Số CCCD",
+        note=gettext_lazy("Citizen ID number: 12 digits (old cards: 9)."),
+        aliases=("Số căn cước", "CCCD", "citizen_id"),
+    ),
+    Column("phone", "Số điện thoại", aliases=("Điện thoại", "phone")),
+    Column("email", "Thư điện tử", aliases=("Email", "email")),
+    Column(
+        "admitted_on",
+        "Ngày vào Đảng",
+        required=True,
+        kind="date",
+        note=gettext_lazy("dd/mm/yyyy; at least 18 years after the date of birth."),
+        aliases=("admitted_on",),
+    ),
+    Column(
+        "official_on",
+        "Ngày chính thức",
+        kind="date",
+        note=gettext_lazy("dd/mm/yyyy; empty while probationary."),
+        aliases=("official_on",),
+    ),
+    Column(
+        "cell_code",
+        "Mã chi bộ",
+        required=True,
+        kind="code",
+        note=gettext_lazy("Code of the member's cell, inside the organisation you import into."),
+        aliases=("cell_code",),
+    ),
+    Column("job", "Nghề nghiệp", aliases=("job",)),
+    Column("position", "Chức vụ", aliases=("position",)),
+    Column(
+        "is_leader",
+        "Cán bộ lãnh đạo, quản lý",
+        kind="bool",
+        note=gettext_lazy("có or không"),
+        aliases=("Lãnh đạo, quản lý", "is_leader"),
+    ),
+    Column(
+        "life_situation",
+        "Hoàn cảnh",
+        kind="choice",
+        note=gettext_lazy(
+            "hưu trí, công nhân doanh nghiệp ngoài nhà nước, lao động tự do, or empty."
+        ),
+        aliases=("life_situation",),
+    ),
+    Column(
+        "works_away",
+        "Đi làm ăn xa",
+        kind="bool",
+        note=gettext_lazy("có or không"),
+        aliases=("works_away",),
+    ),
+    Column(
+        "elderly_frail",
+        "Cao tuổi, sức yếu",
+        kind="bool",
+        note=gettext_lazy("có or không"),
+        aliases=("elderly_frail",),
+    ),
+]
+
+_STORED = (
+    "id",
+    "version",
+    "cell_id",
+    "cell__path",
+    "cell__name",
+    "status",
+    "status_since",
+    "home_cell_id",
+    *EDITABLE_FIELDS,
+)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _read_row(plan: ImportPlan, row: Any, today: datetime.date) -> dict[str, Any]:  # noqa: C901
+    read = RowReader(plan, row)
+    card = read.text("card_number", required=True).replace(" ", "")
+    if card and not _CARD.fullmatch(card):
+        read.error("card_number", _("A party card number has 4 to 20 letters or digits."))
+    full_name = read.text("full_name", required=True, max_length=200)
+    birth = read.date("birth_date", required=True, today=today)
+    gender_text = read.text("gender", required=True)
+    gender = _GENDERS.get(fold(gender_text)) if gender_text else ""
+    if gender_text and not gender:
+        read.error("gender", _("Write Nam or Nữ."))
+    citizen_id = read.text("citizen_id").replace(" ", "")
+    if citizen_id and not _CITIZEN_ID.fullmatch(citizen_id):
+        read.error("citizen_id", _("A citizen ID number has 12 digits (old cards: 9)."))
+    phone = read.text("phone", max_length=20)
+    if phone and not _PHONE.fullmatch(phone):
+        read.error("phone", _("Enter a phone number of 8 to 15 digits."))
+    email = read.text("email", max_length=254)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            read.error("email", _("Enter a valid e-mail address."))
+    admitted = read.date("admitted_on", required=True, today=today)
+    official = read.date("official_on", today=today)
+    if birth and admitted:
+        if admitted <= birth:
+            read.error("admitted_on", _("The admission date must be after the date of birth."))
+        elif admitted < _add_years(birth, 18):
+            read.error("admitted_on", _("A member is admitted at 18 or older; check both dates."))
+    if official and admitted and official < admitted:
+        read.error("official_on", _("The official date cannot be before admission."))
+    cell_code = read.text("cell_code", required=True, max_length=40)
+    job = read.text("job", max_length=200)
+    position = read.text("position", max_length=200)
+    is_leader = read.flag("is_leader")
+    life_text = read.text("life_situation")
+    life = _LIFE.get(fold(life_text), None) if life_text else ""
+    if life is None:
+        read.error(
+            "life_situation",
+            _(
+                "Write hưu trí, công nhân doanh nghiệp ngoài nhà nước, lao động tự do, "
+                "or leave it empty."
+            ),
+        )
+    works_away = read.flag("works_away")
+    elderly_frail = read.flag("elderly_frail")
+    return {
+        "row": row.number,
+        "bad": read.bad,
+        "cell_code": cell_code,
+        "card_number": card,
+        "full_name": full_name,
+        "birth_date": birth,
+        "gender": str(gender),
+        "citizen_id": citizen_id,
+        "phone": phone,
+        "email": email,
+        "admitted_on": admitted,
+        "official_on": official,
+        "job": job,
+        "position": position,
+        "is_leader": is_leader,
+        "life_situation": str(life),
+        "works_away": works_away,
+        "elderly_frail": elderly_frail,
+    }
+
+
+def validate(table: Table, *, root: Organization, actor: Any) -> ImportPlan:  # noqa: C901
+    """Check every row (nothing written): required values, dates, duplicates in the file and
+    against the registry, cells inside `root`; warn about likely duplicate people and moves."""
+    plan = ImportPlan(
+        kind="members",
+        root=root,
+        columns=COLUMNS,
+        source_name=table.source_name,
+        rows=len(table.rows),
+    )
+    if not check_scope(plan, actor, Action.EDIT_MEMBERS):
+        return plan.done()
+    today = plan.day
+    # Rows with a bad cell still go through the checks below, so every problem is listed.
+    rows = [_read_row(plan, row, today) for row in table.rows]
+    bad = {data["row"] for data in rows if data["bad"]}
+
+    # Duplicates inside the file: every row involved names the others.
+    raw_cards = []
+    raw_ids = []
+    for row in table.rows:
+        card = str(row.values.get("card_number") or "").strip().replace(" ", "")
+        if card.endswith(".0"):
+            card = card[:-2]
+        raw_cards.append((row.number, card, card))
+        cid = str(row.values.get("citizen_id") or "").strip().replace(" ", "")
+        raw_ids.append((row.number, cid.removesuffix(".0"), cid.removesuffix(".0")))
+    bad |= duplicates_in_file(
+        plan,
+        "card_number",
+        raw_cards,
+        _("Card number %(value)s appears more than once in the file (also rows %(rows)s)."),
+    )
+    bad |= duplicates_in_file(
+        plan,
+        "citizen_id",
+        raw_ids,
+        _("Citizen ID %(value)s appears more than once in the file (also rows %(rows)s)."),
+    )
+
+    # Cells: by code, each a cell inside the root.
+    cells = orgs_by_code({r["cell_code"] for r in rows}, ("id", "path", "name", "kind__is_cell"))
+    for data in rows:
+        if not data["cell_code"]:
+            continue
+        cell = cells.get(data["cell_code"].lower())
+        message = None
+        if cell is None:
+            message = _("No organisation has code %(code)s.")
+        elif not cell["path"].startswith(root.path):
+            message = _("%(code)s is outside the organisation you import into.")
+        elif not cell["kind__is_cell"]:
+            message = _("%(code)s is not a cell; members belong to cells.")
+        if message:
+            plan.error(
+                data["row"], "cell_code", data["cell_code"], message % {"code": data["cell_code"]}
+            )
+            bad.add(data["row"])
+        else:
+            data["cell_id"] = cell["id"]
+
+    # The registry: members by card number, citizen IDs held by others.
+    existing: dict[str, dict[str, Any]] = {}
+    for batch in chunks([r["card_number"] for r in rows if r["card_number"]]):
+        for stored in Member.objects.filter(card_number__in=batch).values(*_STORED):
+            existing[stored["card_number"]] = stored
+    holders: dict[str, str] = {}
+    for batch in chunks([r["citizen_id"] for r in rows if r["citizen_id"]]):
+        qs = Member.objects.filter(citizen_id__in=batch).values_list("citizen_id", "card_number")
+        holders.update(qs)
+    for data in rows:
+        stored = existing.get(data["card_number"]) if data["card_number"] else None
+        if stored is not None and not stored["cell__path"].startswith(root.path):
+            plan.error(
+                data["row"],
+                "card_number",
+                data["card_number"],
+                _("This card number already belongs to a member outside the scope of this import."),
+            )
+            bad.add(data["row"])
+        holder = holders.get(data["citizen_id"])
+        if holder is not None and holder != data["card_number"]:
+            plan.error(
+                data["row"],
+                "citizen_id",
+                data["citizen_id"],
+                _("This citizen ID number belongs to another member (card %(card)s).")
+                % {"card": holder},
+            )
+            bad.add(data["row"])
+
+    _warn_likely_duplicates(plan, rows)
+    if plan.errors:
+        return plan.done()
+
+    cell_names = {c["id"]: c["name"] for c in cells.values()}
+    plan.extra["cell_names"] = cell_names
+    for data in rows:
+        stored = existing.get(data["card_number"])
+        if stored is None:
+            plan.creates.append(data)
+            continue
+        changes = {
+            name: [_plain(stored[name]), _plain(data[name])]
+            for name in EDITABLE_FIELDS
+            if stored[name] != data[name]
+        }
+        if stored["cell_id"] != data["cell_id"]:
+            changes["cell"] = [stored["cell__name"], cell_names[data["cell_id"]]]
+            plan.warn(
+                data["row"],
+                "cell_code",
+                data["cell_code"],
+                _("moves from cell %(old)s to cell %(new)s")
+                % {"old": stored["cell__name"], "new": cell_names[data["cell_id"]]},
+            )
+        if not changes:
+            plan.unchanged += 1
+            continue
+        data["stored"] = stored
+        data["changes"] = changes
+        plan.updates.append(data)
+    return plan.done()
+
+
+def _warn_likely_duplicates(plan: ImportPlan, rows: list[dict[str, Any]]) -> None:
+    """Same folded name and date of birth under another card number: probably one person."""
+    people: dict[tuple[str, datetime.date], list[dict[str, Any]]] = {}
+    for data in rows:
+        data["search_name"] = fold(data["full_name"])
+        if not data["full_name"] or not data["birth_date"]:
+            continue
+        people.setdefault((data["search_name"], data["birth_date"]), []).append(data)
+    for group in people.values():
+        if len(group) < 2:
+            continue
+        for data in group:
+            others = [d for d in group if d["card_number"] != data["card_number"]]
+            if others:
+                plan.warn(
+                    data["row"],
+                    "full_name",
+                    data["full_name"],
+                    _("Probably the same person as row %(rows)s (same name and date of birth).")
+                    % {"rows": ", ".join(str(d["row"]) for d in others)},
+                )
+    keys = list(people)
+    for batch in chunks(keys, 450):
+        names = {k[0] for k in batch}
+        births = {k[1] for k in batch}
+        wanted = set(batch)
+        qs = Member.objects.filter(search_name__in=names, birth_date__in=births).values_list(
+            "search_name", "birth_date", "card_number", "cell__name"
+        )
+        for search_name, birth, card, cell_name in qs:
+            if (search_name, birth) not in wanted:
+                continue
+            for data in people[(search_name, birth)]:
+                if data["card_number"] != card:
+                    plan.warn(
+                        data["row"],
+                        "full_name",
+                        data["full_name"],
+                        _(
+                            "Probably the same person as member %(card)s of %(cell)s "
+                            "(same name and date of birth)."
+                        )
+                        % {"card": card, "cell": cell_name},
+                    )
+
+
+_UPDATE_FIELDS = [
+    *EDITABLE_FIELDS,
+    "cell",
+    "home_cell",
+    "status_since",
+    "name_key",
+    "search_name",
+    "version",
+    "updated_at",
+]
+
+
+@transaction.atomic
+def apply(plan: ImportPlan, *, actor: Any, progress: Any = None) -> ImportResult:
+    """Write a valid plan in one transaction: members in batches, their first or next
+    membership period, one audit row each."""
+    _ensure_valid(plan)
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    day = plan.day
+    note = _("Imported from %(file)s") % {"file": plan.source_name or "?"}
+    cell_names: dict[int, str] = plan.extra.get("cell_names", {})
+    report(progress, "total", len(plan.creates) + len(plan.updates))
+    now = timezone.now()
+    # Cells may not have moved out of the root since the check.
+    cell_ids = {d["cell_id"] for d in [*plan.creates, *plan.updates]}
+    root = plan.root
+    for batch in chunks(sorted(cell_ids)):
+        inside = Organization.objects.filter(
+            pk__in=batch,
+            kind__is_cell=True,
+            path__gte=root.path,
+            path__lt=successor(root.path),
+        ).count()
+        if inside != len(batch):
+            raise _stale()
+
+    for batch in chunks(plan.creates, BATCH):
+        members = []
+        for data in batch:
+            fields = {name: data[name] for name in EDITABLE_FIELDS}
+            members.append(
+                Member(
+                    **fields,
+                    cell_id=data["cell_id"],
+                    status=MemberStatus.ACTIVE,
+                    status_since=day,
+                    name_key=vn_sort_key(data["full_name"]),
+                    search_name=data["search_name"],
+                )
+            )
+        Member.objects.bulk_create(members, batch_size=BATCH)
+        MembershipPeriod.objects.bulk_create(
+            [
+                MembershipPeriod(
+                    member_id=m.pk,
+                    cell_id=m.cell_id,
+                    status=MemberStatus.ACTIVE,
+                    valid_from=day,
+                    change=ChangeKind.REGISTERED,
+                    recorded_by_id=actor_id,
+                )
+                for m in members
+            ],
+            batch_size=BATCH,
+        )
+        events = []
+        for m in members:
+            changes = {
+                name: [None, _plain(getattr(m, name))]
+                for name in EDITABLE_FIELDS
+                if getattr(m, name) is not None
+            }
+            changes["cell"] = [None, cell_names.get(m.cell_id, str(m.cell_id))]
+            changes["status"] = [None, MemberStatus.ACTIVE.value]
+            events.append(
+                AuditEvent(
+                    actor_id=actor_id,
+                    action=AuditEvent.Action.CREATE,
+                    target_type="members.member",
+                    target_id=m.pk,
+                    target_repr=f"{m.full_name} ({m.card_number})"[:300],
+                    organization_id=m.cell_id,
+                    changes=changes,
+                    note=note,
+                )
+            )
+        audit_record_many(events)
+        report(progress, "advance", len(batch))
+
+    for batch in chunks(plan.updates, BATCH):
+        ids = [d["stored"]["id"] for d in batch]
+        versions = dict(
+            Member.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .values_list("id", "version")
+        )
+        members = []
+        moved = []
+        events = []
+        for data in batch:
+            stored = data["stored"]
+            if versions.get(stored["id"]) != stored["version"]:
+                raise _stale()
+            member = Member(
+                pk=stored["id"],
+                **{name: data[name] for name in EDITABLE_FIELDS},
+                cell_id=data["cell_id"],
+                home_cell_id=stored["home_cell_id"],
+                status_since=stored["status_since"],
+                name_key=vn_sort_key(data["full_name"]),
+                search_name=data["search_name"],
+                version=stored["version"] + 1,
+                updated_at=now,
+            )
+            if "cell" in data["changes"]:
+                # A move closes the open period and opens the next, as member_change_status.
+                member.home_cell_id = None
+                member.status_since = day
+                moved.append((member, stored["status"]))
+            members.append(member)
+            events.append(
+                AuditEvent(
+                    actor_id=actor_id,
+                    action=AuditEvent.Action.UPDATE,
+                    target_type="members.member",
+                    target_id=member.pk,
+                    target_repr=f"{member.full_name} ({member.card_number})"[:300],
+                    organization_id=member.cell_id,
+                    changes=data["changes"],
+                    note=note,
+                )
+            )
+        Member.objects.bulk_update(members, _UPDATE_FIELDS, batch_size=500)
+        if moved:
+            moved_ids = [m.pk for m, _status in moved]
+            for ids_batch in chunks(moved_ids):
+                MembershipPeriod.objects.filter(
+                    member_id__in=ids_batch, valid_to__isnull=True
+                ).update(valid_to=day)
+            MembershipPeriod.objects.bulk_create(
+                [
+                    MembershipPeriod(
+                        member_id=m.pk,
+                        cell_id=m.cell_id,
+                        status=status,
+                        valid_from=day,
+                        change=ChangeKind.MOVED,
+                        reason=note,
+                        recorded_by_id=actor_id,
+                    )
+                    for m, status in moved
+                ],
+                batch_size=BATCH,
+            )
+        audit_record_many(events)
+        report(progress, "advance", len(batch))
+    return ImportResult(
+        created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged
+    )
+
+
+def export_rows(root: Organization) -> Iterator[dict[str, Any]]:
+    """Every member whose cell is in the subtree, in import format, cell by cell."""
+    qs = (
+        Member.objects.filter(cell__path__gte=root.path, cell__path__lt=successor(root.path))
+        .order_by("cell__path", "name_key", "card_number")
+        .values("cell__code", *EDITABLE_FIELDS)
+    )
+    yes, no = "có", "không"
+    for row in qs.iterator(chunk_size=2000):
+        yield {
+            "card_number": row["card_number"],
+            "full_name": row["full_name"],
+            "birth_date": row["birth_date"],
+            "gender": GENDER_WORDS.get(row["gender"], row["gender"]),
+            "citizen_id": row["citizen_id"],
+            "phone": row["phone"],
+            "email": row["email"],
+            "admitted_on": row["admitted_on"],
+            "official_on": row["official_on"],
+            "cell_code": row["cell__code"],
+            "job": row["job"],
+            "position": row["position"],
+            "is_leader": yes if row["is_leader"] else no,
+            "life_situation": LIFE_WORDS.get(row["life_situation"], ""),
+            "works_away": yes if row["works_away"] else no,
+            "elderly_frail": yes if row["elderly_frail"] else no,
+        }
