@@ -66,14 +66,15 @@ migrate: messages
 seed: migrate
 	@TUSOI_DEMO=1 $(BIN)/tusoi seed --scale demo
 
+# The background-job worker runs beside the server and stops with it (scripts/demo-serve.sh).
 demo: seed
-	@echo "TuSoi is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	@TUSOI_DEMO=1 exec $(BIN)/tusoi runserver 127.0.0.1:$(PORT)
+	@echo "TuSoi is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it and the job worker)"
+	@exec scripts/demo-serve.sh $(BIN) $(PORT)
 
 # Serve the existing database without seeding.
 serve: migrate
-	@echo "TuSoi is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	@TUSOI_DEMO=1 exec $(BIN)/tusoi runserver 127.0.0.1:$(PORT)
+	@echo "TuSoi is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it and the job worker)"
+	@exec scripts/demo-serve.sh $(BIN) $(PORT)
 
 # --- checks ------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ ENDPOINTS = {
     ("/api/v1/members/{id}", "patch"): "members_update",
     ("/api/v1/members/{id}/status", "post"): "members_status",
     ("/api/v1/me", "get"): "me",
+    ("/api/v1/jobs/{id}", "get"): "jobs_detail",
 }
 
 
