@@ -7,19 +7,21 @@ derived exactly as the member services derive them.
 """
 
 import datetime
+import functools
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tusoi.audit.models import AuditEvent
-from tusoi.audit.services import audit_record_many
+from tusoi.core.bulk import BulkTable, db_now, insert_rows
 from tusoi.core.text import fold, vn_sort_key
 from tusoi.members.models import (
     ChangeKind,
@@ -412,29 +414,51 @@ def _warn_likely_duplicates(plan: ImportPlan, rows: list[dict[str, Any]]) -> Non
                     )
 
 
-_UPDATE_FIELDS = [
+# Columns of the raw inserts (tusoi.core.bulk); the tables' other columns take their defaults.
+_MEMBER_COLUMNS = (*EDITABLE_FIELDS, "cell", "status", "status_since", "name_key", "search_name")
+_PERIOD_COLUMNS = ("member", "cell", "status", "valid_from", "change", "reason", "recorded_by")
+_EVENT_COLUMNS = (
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "organization",
+    "changes",
+    "note",
+)
+_UPDATE_SQL = "UPDATE {table} SET {sets} WHERE id = %s"
+_UPDATE_COLUMNS = (
     *EDITABLE_FIELDS,
-    "cell",
-    "home_cell",
+    "cell_id",
+    "home_cell_id",
     "status_since",
     "name_key",
     "search_name",
     "version",
     "updated_at",
-]
+)
+
+
+def _ids_by_card(cards: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for batch in chunks(cards):
+        out.update(Member.objects.filter(card_number__in=batch).values_list("card_number", "id"))
+    return out
 
 
 @transaction.atomic
 def apply(plan: ImportPlan, *, actor: Any, progress: Any = None) -> ImportResult:
     """Write a valid plan in one transaction: members in batches, their first or next
-    membership period, one audit row each."""
+    membership period, one audit row each. Rows go in raw (COPY on PostgreSQL, executemany on
+    SQLite) with every derived value computed here, as the member services derive them."""
     _ensure_valid(plan)
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     day = plan.day
     note = _("Imported from %(file)s") % {"file": plan.source_name or "?"}
     cell_names: dict[int, str] = plan.extra.get("cell_names", {})
     report(progress, "total", len(plan.creates) + len(plan.updates))
-    now = timezone.now()
+    now = db_now(timezone.now())
     # Cells may not have moved out of the root since the check.
     cell_ids = {d["cell_id"] for d in [*plan.creates, *plan.updates]}
     root = plan.root
@@ -448,59 +472,70 @@ def apply(plan: ImportPlan, *, actor: Any, progress: Any = None) -> ImportResult
         if inside != len(batch):
             raise _stale()
 
+    members = BulkTable(Member, _MEMBER_COLUMNS, ("created_at", "updated_at"))
+    periods = BulkTable(MembershipPeriod, _PERIOD_COLUMNS, ("recorded_at",))
+    events = BulkTable(AuditEvent, _EVENT_COLUMNS, ("at",))
+    active, registered = MemberStatus.ACTIVE.value, ChangeKind.REGISTERED.value
+    sort_key = functools.lru_cache(maxsize=65536)(vn_sort_key)
     for batch in chunks(plan.creates, BATCH):
-        members = []
-        for data in batch:
-            fields = {name: data[name] for name in EDITABLE_FIELDS}
-            members.append(
-                Member(
-                    **fields,
-                    cell_id=data["cell_id"],
-                    status=MemberStatus.ACTIVE,
-                    status_since=day,
-                    name_key=vn_sort_key(data["full_name"]),
-                    search_name=data["search_name"],
+        insert_rows(
+            members,
+            (
+                (
+                    *(data[name] for name in EDITABLE_FIELDS),
+                    data["cell_id"],
+                    active,
+                    day,
+                    sort_key(data["full_name"]),
+                    data["search_name"],
+                    now,
+                    now,
                 )
-            )
-        Member.objects.bulk_create(members, batch_size=BATCH)
-        MembershipPeriod.objects.bulk_create(
-            [
-                MembershipPeriod(
-                    member_id=m.pk,
-                    cell_id=m.cell_id,
-                    status=MemberStatus.ACTIVE,
-                    valid_from=day,
-                    change=ChangeKind.REGISTERED,
-                    recorded_by_id=actor_id,
-                )
-                for m in members
-            ],
-            batch_size=BATCH,
+                for data in batch
+            ),
         )
-        events = []
-        for m in members:
+        ids = _ids_by_card([data["card_number"] for data in batch])
+        if len(ids) != len(batch):
+            raise _stale()
+        insert_rows(
+            periods,
+            (
+                (ids[d["card_number"]], d["cell_id"], active, day, registered, "", actor_id, now)
+                for d in batch
+            ),
+        )
+        rows = []
+        for data in batch:
             changes = {
-                name: [None, _plain(getattr(m, name))]
+                name: [None, _plain(data[name])]
                 for name in EDITABLE_FIELDS
-                if getattr(m, name) is not None
+                if data[name] is not None
             }
-            changes["cell"] = [None, cell_names.get(m.cell_id, str(m.cell_id))]
-            changes["status"] = [None, MemberStatus.ACTIVE.value]
-            events.append(
-                AuditEvent(
-                    actor_id=actor_id,
-                    action=AuditEvent.Action.CREATE,
-                    target_type="members.member",
-                    target_id=m.pk,
-                    target_repr=f"{m.full_name} ({m.card_number})"[:300],
-                    organization_id=m.cell_id,
-                    changes=changes,
-                    note=note,
+            changes["cell"] = [None, cell_names.get(data["cell_id"], str(data["cell_id"]))]
+            changes["status"] = [None, active]
+            rows.append(
+                (
+                    actor_id,
+                    AuditEvent.Action.CREATE.value,
+                    "members.member",
+                    ids[data["card_number"]],
+                    f"{data['full_name']} ({data['card_number']})"[:300],
+                    data["cell_id"],
+                    json.dumps(changes),
+                    note,
+                    now,
                 )
             )
-        audit_record_many(events)
+        insert_rows(events, rows)
         report(progress, "advance", len(batch))
 
+    update_sql = _UPDATE_SQL.format(
+        table=Member._meta.db_table, sets=", ".join(f"{c} = %s" for c in _UPDATE_COLUMNS)
+    )
+    close_sql = (
+        f"UPDATE {MembershipPeriod._meta.db_table} SET valid_to = %s"  # noqa: S608
+        " WHERE member_id = %s AND valid_to IS NULL"
+    )
     for batch in chunks(plan.updates, BATCH):
         ids = [d["stored"]["id"] for d in batch]
         versions = dict(
@@ -508,65 +543,58 @@ def apply(plan: ImportPlan, *, actor: Any, progress: Any = None) -> ImportResult
             .filter(pk__in=ids)
             .values_list("id", "version")
         )
-        members = []
+        updates = []
         moved = []
-        events = []
+        rows = []
         for data in batch:
             stored = data["stored"]
-            if versions.get(stored["id"]) != stored["version"]:
+            pk = stored["id"]
+            if versions.get(pk) != stored["version"]:
                 raise _stale()
-            member = Member(
-                pk=stored["id"],
-                **{name: data[name] for name in EDITABLE_FIELDS},
-                cell_id=data["cell_id"],
-                home_cell_id=stored["home_cell_id"],
-                status_since=stored["status_since"],
-                name_key=vn_sort_key(data["full_name"]),
-                search_name=data["search_name"],
-                version=stored["version"] + 1,
-                updated_at=now,
-            )
+            home_cell_id, status_since = stored["home_cell_id"], stored["status_since"]
             if "cell" in data["changes"]:
                 # A move closes the open period and opens the next, as member_change_status.
-                member.home_cell_id = None
-                member.status_since = day
-                moved.append((member, stored["status"]))
-            members.append(member)
-            events.append(
-                AuditEvent(
-                    actor_id=actor_id,
-                    action=AuditEvent.Action.UPDATE,
-                    target_type="members.member",
-                    target_id=member.pk,
-                    target_repr=f"{member.full_name} ({member.card_number})"[:300],
-                    organization_id=member.cell_id,
-                    changes=data["changes"],
-                    note=note,
+                home_cell_id, status_since = None, day
+                moved.append((pk, data["cell_id"], stored["status"]))
+            updates.append(
+                (
+                    *(data[name] for name in EDITABLE_FIELDS),
+                    data["cell_id"],
+                    home_cell_id,
+                    status_since,
+                    sort_key(data["full_name"]),
+                    data["search_name"],
+                    stored["version"] + 1,
+                    now,
+                    pk,
                 )
             )
-        Member.objects.bulk_update(members, _UPDATE_FIELDS, batch_size=500)
-        if moved:
-            moved_ids = [m.pk for m, _status in moved]
-            for ids_batch in chunks(moved_ids):
-                MembershipPeriod.objects.filter(
-                    member_id__in=ids_batch, valid_to__isnull=True
-                ).update(valid_to=day)
-            MembershipPeriod.objects.bulk_create(
-                [
-                    MembershipPeriod(
-                        member_id=m.pk,
-                        cell_id=m.cell_id,
-                        status=status,
-                        valid_from=day,
-                        change=ChangeKind.MOVED,
-                        reason=note,
-                        recorded_by_id=actor_id,
-                    )
-                    for m, status in moved
-                ],
-                batch_size=BATCH,
+            rows.append(
+                (
+                    actor_id,
+                    AuditEvent.Action.UPDATE.value,
+                    "members.member",
+                    pk,
+                    f"{data['full_name']} ({data['card_number']})"[:300],
+                    data["cell_id"],
+                    json.dumps(data["changes"]),
+                    note,
+                    now,
+                )
             )
-        audit_record_many(events)
+        with connection.cursor() as cursor:
+            cursor.executemany(update_sql, updates)
+            if moved:
+                cursor.executemany(close_sql, [(day, pk) for pk, _cell, _status in moved])
+        if moved:
+            insert_rows(
+                periods,
+                (
+                    (pk, cell_id, status, day, ChangeKind.MOVED.value, note, actor_id, now)
+                    for pk, cell_id, status in moved
+                ),
+            )
+        insert_rows(events, rows)
         report(progress, "advance", len(batch))
     return ImportResult(
         created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged

@@ -6,33 +6,17 @@ grow.
 """
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from tusoi.core.bulk import BulkTable as _Table
+from tusoi.core.bulk import insert_rows
 from tusoi.core.models import SeedDeferredIndex
 from tusoi.core.seeding.generator import MEMBER_COLUMNS, ORG_COLUMNS, PERIOD_COLUMNS
 from tusoi.members.models import Member, MembershipPeriod
 from tusoi.orgs.models import Organization, OrgKind
-
-
-class _Table:
-    def __init__(self, model: type[models.Model], columns: Sequence[str], stamps: Sequence[str]):
-        fields = {f.column: f for f in model._meta.concrete_fields}
-        given = [fields[c if c in fields else f"{c}_id"].column for c in columns]
-        self.model = model
-        self.table = model._meta.db_table
-        self.stamps = list(stamps)
-        known = set(given) | set(stamps)
-        # Columns added later by other apps get their model default on every row.
-        extra = [
-            f
-            for f in model._meta.concrete_fields
-            if f.column not in known and not (f.primary_key and "id" not in given)
-        ]
-        self.columns = [*given, *self.stamps, *(f.column for f in extra)]
-        self.extra_values = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
 
 
 class BulkWriter:
@@ -162,24 +146,7 @@ class BulkWriter:
         self._write(self.periods, ((*r, self.now) for r in rows))
 
     def _write(self, table: _Table, rows: Iterable[tuple]) -> None:
-        extra = table.extra_values
-        if extra:
-            rows = ((*r, *extra) for r in rows)
-        cols = ", ".join(table.columns)
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                # psycopg 3: the raw cursor streams rows into COPY without building statements.
-                with cursor.cursor.copy(f"COPY {table.table} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["?"] * len(table.columns))
-                connection.ensure_connection()
-                raw = connection.connection
-                raw.executemany(
-                    f"INSERT INTO {table.table} ({cols}) VALUES ({marks})",  # noqa: S608
-                    rows,
-                )
+        insert_rows(table, rows)
 
     def end_batch(self) -> None:
         """Explicit keys were written: move PostgreSQL's identity sequences past them."""
