@@ -7,6 +7,7 @@ row reader that collects every problem instead of stopping at the first, and bat
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record_many, diff, snapshot
-from tusoi.core.text import clean_text, fold, vn_sort_key
+from tusoi.core.text import fold, vn_sort_key
 from tusoi.orgs.models import Organization, OrgKind
 from tusoi.orgs.permissions import Action, scope_for
 from tusoi.orgs.services import _AUDITED
@@ -119,6 +120,15 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
+def _is_plain(text: str) -> bool:
+    """Printable, no double or edge spaces: clean_text would return it unchanged."""
+    return text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "
+
+
+# Yes/no cells repeat a handful of words; a failed parse raises, so only answers are cached.
+_flag_value = functools.lru_cache(maxsize=1024)(parse_bool)
+
+
 class RowReader:
     """Reads one row's cells into clean values, recording a problem for each bad cell."""
 
@@ -143,11 +153,16 @@ class RowReader:
             if required:
                 self.error(key, _("This value is required."))
             return ""
-        try:
-            value = clean_text(parse_text(as_text(raw)))
-        except ValueError as exc:
-            self.error(key, str(exc))
-            return ""
+        if type(raw) is str and raw.isascii() and _is_plain(raw):
+            # Clean ASCII text (most codes, numbers, e-mails): nothing to normalise, and
+            # legacy-font text always has Latin-1 letters.
+            value = raw
+        else:
+            try:
+                value = parse_text(as_text(raw))  # cleaned: NFC, spaces folded
+            except ValueError as exc:
+                self.error(key, str(exc))
+                return ""
         if not value and required:
             self.error(key, _("This value is required."))
         elif max_length and len(value) > max_length:
@@ -178,7 +193,7 @@ class RowReader:
         if raw is None or raw == "":
             return False
         try:
-            return bool(parse_bool(raw))
+            return _flag_value(raw)
         except ValueError as exc:
             self.error(key, str(exc))
             return False

@@ -124,3 +124,8 @@ def test_database_in_use_is_configured_for_its_engine():
             # Vietnamese names need a UTF-8 database.
             cursor.execute("SHOW server_encoding")
             assert cursor.fetchone()[0] == "UTF8"
+
+
+def test_pages_are_vietnamese_whatever_language_the_browser_asks_for(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in response.content.decode()
