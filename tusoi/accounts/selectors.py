@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 
 from tusoi.accounts.models import ApiToken, RoleGrant
+from tusoi.accounts.services import account_never_issued
 from tusoi.members.models import Member
 from tusoi.members.selectors import cell_members
 from tusoi.orgs.models import Organization
@@ -70,12 +71,18 @@ class CellAccounts:
 
 
 def cell_accounts(cell: Organization) -> CellAccounts:
-    """The cell's present members split by whether they have an account: one query."""
+    """The cell's present members split by whether they can log in (an account with a
+    password issued): one query."""
     members = list(cell_members(cell).select_related("user"))
-    has = [m for m in members if _account_of(m) is not None]
+    ready = [m for m in members if _can_log_in(m)]
     return CellAccounts(
-        with_account=has, without_account=[m for m in members if _account_of(m) is None]
+        with_account=ready, without_account=[m for m in members if not _can_log_in(m)]
     )
+
+
+def _can_log_in(member: Member) -> bool:
+    user = _account_of(member)
+    return user is not None and not account_never_issued(user)
 
 
 def _account_of(member: Member) -> Any | None:

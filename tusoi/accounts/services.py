@@ -9,9 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,15 +85,40 @@ def account_create_for_member(*, actor: Any, member: Member) -> Slip:
     return Slip(user=user, member=member, password=password)
 
 
+def account_never_issued(user: Any) -> bool:
+    """An account made without a password (e.g. by a role import) that nobody has used yet."""
+    return not user.has_usable_password() and user.last_login is None
+
+
 @transaction.atomic
 def cell_accounts_create(*, actor: Any, cell: Organization) -> list[Slip]:
-    """Accounts for every present member of `cell` who has none, in one step."""
+    """Slips for every present member of `cell` who cannot log in yet, in one step: a new
+    account where there is none, a first one-time password where an account was made without
+    one (a role import)."""
     members = (
-        Member.objects.filter(cell=cell, merged_into__isnull=True, user__isnull=True)
+        Member.objects.filter(cell=cell, merged_into__isnull=True)
+        .filter(Q(user__isnull=True) | Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX))
         .exclude(status=MemberStatus.LEFT)
+        .select_related("user")
         .order_by("name_key", "card_number")
     )
-    return [account_create_for_member(actor=actor, member=m) for m in members]
+    slips = []
+    for member in members:
+        user = getattr(member, "user", None)
+        if user is None:
+            slips.append(account_create_for_member(actor=actor, member=member))
+        elif account_never_issued(user):
+            try:
+                slips.append(user_reset_password(actor=actor, user=user))
+            except PermissionDenied:
+                raise ValidationError(
+                    _(
+                        "You may not give %(name)s a password: the account holds a role you "
+                        "cannot grant. Ask the committee above."
+                    )
+                    % {"name": member.full_name}
+                ) from None
+    return slips
 
 
 def _check_may_reset(actor: Any, user: Any) -> None:

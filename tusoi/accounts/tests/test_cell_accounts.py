@@ -201,3 +201,34 @@ def test_member_page_offers_a_slip_to_the_secretary_only(tree, secretary_client,
     supervisor = Client()
     supervisor.force_login(make_user(tree.cell_a, Role.SUPERVISOR))
     assert reset not in supervisor.get(url).content.decode()
+
+
+def test_slips_are_printed_for_accounts_made_without_a_password(tree, secretary, secretary_client):
+    """A role import makes accounts without passwords; the cell's slips give them their first."""
+    silent = User.objects.create_user(username=tree.member_a.card_number, member=tree.member_a)
+    silent.set_unusable_password()
+    silent.save()
+    page = secretary_client.get(reverse("accounts:cell_accounts", args=[tree.cell_a.pk]))
+    assert tree.member_a.full_name in page.content.decode()
+    response = secretary_client.post(reverse("accounts:cell_accounts_create", args=[tree.cell_a.pk]))
+    assert response.status_code == 200
+    silent.refresh_from_db()
+    assert silent.has_usable_password() and silent.must_change_password
+    assert User.objects.filter(member=tree.member_a).count() == 1
+    again = secretary_client.post(reverse("accounts:cell_accounts_create", args=[tree.cell_a.pk]))
+    assert again.status_code == 302  # nobody left without a way to log in
+
+
+def test_secretary_cannot_issue_a_password_to_a_silent_account_holding_a_stronger_role(
+    tree, secretary, secretary_client
+):
+    silent = User.objects.create_user(username=tree.member_a.card_number, member=tree.member_a)
+    silent.set_unusable_password()
+    silent.save()
+    grant(silent, tree.branch_a, Role.COMMITTEE)
+    response = secretary_client.post(
+        reverse("accounts:cell_accounts_create", args=[tree.cell_a.pk]), follow=True
+    )
+    assert "cấp ủy cấp trên" in response.content.decode()
+    silent.refresh_from_db()
+    assert not silent.has_usable_password()
