@@ -210,7 +210,9 @@ def test_slips_are_printed_for_accounts_made_without_a_password(tree, secretary,
     silent.save()
     page = secretary_client.get(reverse("accounts:cell_accounts", args=[tree.cell_a.pk]))
     assert tree.member_a.full_name in page.content.decode()
-    response = secretary_client.post(reverse("accounts:cell_accounts_create", args=[tree.cell_a.pk]))
+    response = secretary_client.post(
+        reverse("accounts:cell_accounts_create", args=[tree.cell_a.pk])
+    )
     assert response.status_code == 200
     silent.refresh_from_db()
     assert silent.has_usable_password() and silent.must_change_password
