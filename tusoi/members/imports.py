@@ -33,6 +33,7 @@ from tusoi.members.models import (
 )
 from tusoi.members.services import EDITABLE_FIELDS, _add_years
 from tusoi.orgs.imports import (
+    ANY_CHUNK,
     BATCH,
     ImportPlan,
     ImportResult,
@@ -42,6 +43,7 @@ from tusoi.orgs.imports import (
     check_scope,
     chunks,
     duplicates_in_file,
+    matching,
     orgs_by_code,
     report,
 )
@@ -308,8 +310,8 @@ def validate(table: Table, *, root: Organization, actor: Any) -> ImportPlan:  # 
 
     # The registry: members by card number, citizen IDs held by others.
     existing: dict[str, dict[str, Any]] = {}
-    for batch in chunks([r["card_number"] for r in rows if r["card_number"]]):
-        for stored in Member.objects.filter(card_number__in=batch).values(*_STORED):
+    for condition in matching("card_number", [r["card_number"] for r in rows if r["card_number"]]):
+        for stored in Member.objects.filter(condition).values(*_STORED):
             existing[stored["card_number"]] = stored
     holders = _citizen_id_holders([r["citizen_id"] for r in rows if r["citizen_id"]])
     for data in rows:
@@ -370,16 +372,17 @@ def validate(table: Table, *, root: Organization, actor: Any) -> ImportPlan:  # 
 def _citizen_id_holders(citizen_ids: list[str]) -> dict[str, str]:
     """{citizen ID: card number} of the members holding them. The literal `<> ''` lets both
     engines use the partial unique index (a bound parameter would not match its condition)."""
-    table = Member._meta.db_table
+    sql = f"SELECT citizen_id, card_number FROM {Member._meta.db_table} WHERE "  # noqa: S608
     holders: dict[str, str] = {}
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for batch in chunks(citizen_ids, ANY_CHUNK):
+                cursor.execute(sql + "citizen_id = ANY(%s) AND NOT (citizen_id = '')", [batch])
+                holders.update(cursor.fetchall())
+            return holders
         for batch in chunks(citizen_ids):
             marks = ", ".join(["%s"] * len(batch))
-            cursor.execute(
-                f"SELECT citizen_id, card_number FROM {table}"  # noqa: S608
-                f" WHERE citizen_id IN ({marks}) AND NOT (citizen_id = '')",
-                batch,
-            )
+            cursor.execute(sql + f"citizen_id IN ({marks}) AND NOT (citizen_id = '')", batch)
             holders.update(cursor.fetchall())
     return holders
 
@@ -412,8 +415,8 @@ def _warn_likely_duplicates(plan: ImportPlan, rows: list[dict[str, Any]]) -> Non
                 )
     # By name alone (an IN list of names and one of dates would probe every pair), names in
     # order so that each stored member comes back about once.
-    for batch in chunks(sorted({k[0] for k in people})):
-        qs = Member.objects.filter(search_name__in=batch).values_list(
+    for condition in matching("search_name", sorted({k[0] for k in people})):
+        qs = Member.objects.filter(condition).values_list(
             "search_name", "birth_date", "card_number", "cell__name"
         )
         for search_name, birth, card, cell_name in qs:
@@ -462,8 +465,8 @@ _UPDATE_COLUMNS = (
 
 def _ids_by_card(cards: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for batch in chunks(cards):
-        out.update(Member.objects.filter(card_number__in=batch).values_list("card_number", "id"))
+    for condition in matching("card_number", cards):
+        out.update(Member.objects.filter(condition).values_list("card_number", "id"))
     return out
 
 

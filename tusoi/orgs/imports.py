@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Value
+from django.db import connection, transaction
+from django.db.models import F, Lookup, Q, Value
 from django.db.models.functions import Concat, Lower, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,8 @@ from tusoi.tabular import CellError, Column, Row, Table, parse_bool, parse_date,
 # SQLite's historical limit on bound parameters is 999; stay below it on every engine.
 CHUNK = 900
 BATCH = 2000
+# PostgreSQL takes a whole list as one array parameter; plans stay cheap however long it is.
+ANY_CHUNK = 20_000
 
 
 # Shared by every import ------------------------------------------------------------------------
@@ -223,6 +225,29 @@ def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
+
+
+class _AnyOf(Lookup):
+    """PostgreSQL `column = ANY(%s)` with the list as one array parameter: an IN list of
+    hundreds of parameters costs more to send and plan than the lookup itself."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+
+
+def matching(field: str, values: Iterable[Any]) -> Iterator[Any]:
+    """Filters for `field` among `values`, batched for the engine: `filter(condition)` with
+    each (IN lists of CHUNK on SQLite, one array per ANY_CHUNK values on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        for batch in chunks(values, ANY_CHUNK):
+            yield _AnyOf(F(field), batch)
+    else:
+        for batch in chunks(values):
+            yield Q(**{f"{field}__in": batch})
 
 
 def duplicates_in_file(

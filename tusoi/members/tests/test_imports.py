@@ -350,3 +350,23 @@ def test_export_then_import_changes_nothing(tree):
 def test_export_does_not_grow_queries_with_rows(tree, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         assert len(list(imports.export_rows(tree.province))) == 3
+
+
+def test_import_queries_do_not_grow_with_rows(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count: int, start: int) -> int:
+        people = [
+            person(card_number=f"83{start + i:06d}", full_name=f"Người Số {start + i}")
+            for i in range(count)
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            plan = imports.validate(make_table(*people), root=tree.branch_a, actor=None)
+            assert imports.apply(plan, actor=None).created == count
+        return len(ctx.captured_queries)
+
+    assert queries(2, 0) == queries(60, 100)
+    assert Member.objects.filter(card_number__startswith="83").count() == 62
+    assert MembershipPeriod.objects.filter(member__card_number__startswith="83").count() == 62
+    assert AuditEvent.objects.filter(target_repr__contains="(83").count() == 62
