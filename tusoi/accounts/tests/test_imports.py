@@ -136,3 +136,61 @@ def test_export_does_not_grow_queries_with_rows(tree, people, django_assert_max_
         RoleGrant.objects.create(user=lan, organization=org, role=Role.MEMBER)
     with django_assert_max_num_queries(2):
         assert len(list(imports.export_rows(tree.province))) == 3
+
+
+def test_member_without_account_gets_one_without_a_password(tree, people):
+    newcomer = tree.member_a2  # a member of cell A2 with no account
+    plan = imports.validate(
+        make_table(
+            (newcomer.card_number, "A2", "Bí thư chi bộ"),
+            (newcomer.card_number, "A2", "Đảng viên"),
+        ),
+        root=tree.branch_a,
+        actor=None,
+    )
+    assert plan.errors == []
+    assert [w.row for w in plan.warnings] == [2]
+    imports.apply(plan, actor=None)
+    user = type(people[0]).objects.get(member=newcomer)
+    assert user.username == newcomer.card_number.lower()
+    assert not user.has_usable_password() and user.must_change_password
+    assert set(
+        RoleGrant.objects.filter(user=user, valid_to__isnull=True).values_list("role", flat=True)
+    ) == {Role.SECRETARY, Role.MEMBER}
+    assert AuditEvent.objects.filter(
+        action="account", target_type="members.member", target_id=newcomer.pk
+    ).exists()
+
+    again = imports.validate(
+        make_table((newcomer.card_number, "A2", "Bí thư chi bộ")), root=tree.branch_a, actor=None
+    )
+    assert (again.errors, len(again.creates), again.unchanged) == ([], 0, 1)
+
+
+def test_member_outside_the_root_gets_no_account(tree, people):
+    plan = imports.validate(
+        make_table((tree.member_b.card_number, "A1", "Đảng viên")), root=tree.branch_a, actor=None
+    )
+    assert errors(plan) == [(2, "person")]
+
+
+def test_new_secretary_from_a_roles_workbook_logs_in_with_a_printed_slip(tree, people, client):
+    from django.urls import reverse
+
+    from tusoi.accounts.models import User
+    from tusoi.accounts.services import cell_accounts_create
+
+    newcomer = tree.member_a2
+    plan = imports.validate(
+        make_table((newcomer.card_number, "A2", "Bí thư chi bộ")), root=tree.branch_a, actor=None
+    )
+    imports.apply(plan, actor=None)
+    committee = User.objects.create_user(username="tochuc")
+    RoleGrant.objects.create(user=committee, organization=tree.branch_a, role=Role.COMMITTEE)
+    slips = cell_accounts_create(actor=committee, cell=tree.cell_a2)
+    slip = next(s for s in slips if s.member == newcomer)
+    response = client.post(
+        reverse("accounts:login"), {"username": slip.user.username, "password": slip.password}
+    )
+    assert response.status_code == 302
+    assert client.get("/").url == reverse("accounts:first_password")
