@@ -26,7 +26,7 @@ def test_secretary_creates_accounts_and_sees_printable_slips(page, browser_login
     secretary = make_user(tree.cell_a, Role.SECRETARY, username="bithu-a1")
     browser_login(page, secretary.username, PASSWORD)
     page.goto(f"/accounts/org/{tree.cell_a.pk}/accounts/")
-    page.get_by_role("button", name="Tạo tài khoản cho mọi đảng viên chưa có").click()
+    page.get_by_role("button", name="Tạo tài khoản và in phiếu đăng nhập cho họ").click()
     slip = page.locator("article.slip")
     expect(slip).to_have_count(1)
     expect(slip).to_contain_text(tree.member_a.full_name)
