@@ -15,8 +15,36 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dj_database_url
+import pytest
 
 TIMEOUT_SECONDS = 60
+REDIS_URL = os.environ.get("TUSOI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(params=["sqlite-queue", "redis-queue"])
+def queue(request) -> Iterator[dict[str, str]]:
+    """The queue the worker reads: huey's SQLite file (the default) or Redis."""
+    if request.param == "sqlite-queue":
+        yield {}
+        return
+    if not _redis_answers():
+        if os.environ.get("TUSOI_REQUIRE_REDIS") == "1":
+            pytest.fail(f"no Redis answers at {REDIS_URL} and TUSOI_REQUIRE_REDIS=1")
+        pytest.skip(f"no Redis answers at {REDIS_URL}")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    yield {"TUSOI_REDIS_URL": REDIS_URL}
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 @contextmanager
@@ -61,7 +89,7 @@ def _database(tmp_path: Path) -> Iterator[tuple[str, Callable[[int], str | None]
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _env(tmp_path: Path, database_url: str) -> dict[str, str]:
+def _env(tmp_path: Path, database_url: str, queue: dict[str, str]) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -75,6 +103,7 @@ def _env(tmp_path: Path, database_url: str) -> dict[str, str]:
         TUSOI_HUEY_FILE=str(tmp_path / "huey.sqlite3"),
         TUSOI_JOB_WORKERS="1",
     )
+    env.update(queue)
     return env
 
 
@@ -91,9 +120,9 @@ def _tusoi(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def test_a_real_worker_runs_an_enqueued_job(tmp_path):
+def test_a_real_worker_runs_an_enqueued_job(tmp_path, queue):
     with _database(tmp_path) as (database_url, job_state):
-        env = _env(tmp_path, database_url)
+        env = _env(tmp_path, database_url, queue)
         _tusoi(env, "migrate", "--noinput", "-v", "0")
         job_id = int(_tusoi(env, "jobs-check").strip().splitlines()[-1])
         assert job_state(job_id) == "queued"  # nothing runs it until the worker starts
