@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "tusoi.tabular",
     "tusoi.jobs",
     "tusoi.imports",
+    "tusoi.campaigns",
+    "tusoi.reports",
     "huey.contrib.djhuey",
 ]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("members/", include("tusoi.members.urls")),
     path("audit/", include("tusoi.audit.urls")),
     path("imports/", include("tusoi.imports.urls")),
+    path("campaigns/", include("tusoi.campaigns.urls")),
+    path("reports/", include("tusoi.reports.urls")),
     path("jobs/", include("tusoi.jobs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -18,6 +18,8 @@ ENDPOINTS = {
     ("/api/v1/members/{id}/status", "post"): "members_status",
     ("/api/v1/me", "get"): "me",
     ("/api/v1/jobs/{id}", "get"): "jobs_detail",
+    ("/api/v1/campaigns", "get"): "campaigns_list",
+    ("/api/v1/campaigns/{id}", "get"): "campaigns_detail",
 }
 
 
