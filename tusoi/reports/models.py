@@ -25,7 +25,9 @@ class ReferenceList(models.Model):
 
 
 class ReferenceItem(models.Model):
-    reference_list = models.ForeignKey(ReferenceList, on_delete=models.CASCADE, related_name="items")
+    reference_list = models.ForeignKey(
+        ReferenceList, on_delete=models.CASCADE, related_name="items"
+    )
     code = models.CharField(_("number"), max_length=20)  # "1.2", "D3", "7"
     group = models.CharField(_("group"), max_length=300, blank=True)
     text = models.TextField(_("text"))
