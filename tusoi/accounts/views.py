@@ -26,6 +26,7 @@ from tusoi.accounts.selectors import (
     organization_grants,
     role_grants_visible_to,
 )
+from tusoi.core.forms import apply_service_errors
 from tusoi.members.selectors import members_visible_to
 from tusoi.orgs.permissions import Action
 from tusoi.orgs.selectors import cells, organizations_visible_to
@@ -41,15 +42,6 @@ def _locked_message() -> str:
         "Too many failed attempts: this account is locked for %(minutes)s minutes. Wait, or ask "
         "your cell secretary to give you a new password."
     ) % {"minutes": minutes}
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal shown on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def login_view(request):
@@ -250,7 +242,7 @@ def role_grant(request, pk: int):
         except PermissionDenied as error:
             form.add_error("role", str(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -293,7 +285,7 @@ def role_hand_over(request, pk: int):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,

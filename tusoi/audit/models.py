@@ -4,21 +4,24 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class AuditAction(models.TextChoices):
+    # A context keeps these apart from same-worded labels elsewhere ("Created" as a date).
+    CREATE = "create", pgettext_lazy("audit action", "Created")
+    UPDATE = "update", pgettext_lazy("audit action", "Changed")
+    MOVE = "move", pgettext_lazy("audit action", "Moved")
+    STATUS = "status", pgettext_lazy("audit action", "Status changed")
+    MERGE = "merge", pgettext_lazy("audit action", "Merged")
+    DISMISS = "dismiss", pgettext_lazy("audit action", "Dismissed as not a duplicate")
+    GRANT = "grant", pgettext_lazy("audit action", "Role granted")
+    REVOKE = "revoke", pgettext_lazy("audit action", "Role revoked")
+    ACCOUNT = "account", pgettext_lazy("audit action", "Account")
+    DELETE = "delete", pgettext_lazy("audit action", "Deleted")
+
+
 class AuditEvent(models.Model):
     """One change to a person's or an organisation's record; rows are only ever added."""
 
-    class Action(models.TextChoices):
-        # A context keeps these apart from same-worded labels elsewhere ("Created" as a date).
-        CREATE = "create", pgettext_lazy("audit action", "Created")
-        UPDATE = "update", pgettext_lazy("audit action", "Changed")
-        MOVE = "move", pgettext_lazy("audit action", "Moved")
-        STATUS = "status", pgettext_lazy("audit action", "Status changed")
-        MERGE = "merge", pgettext_lazy("audit action", "Merged")
-        DISMISS = "dismiss", pgettext_lazy("audit action", "Dismissed as not a duplicate")
-        GRANT = "grant", pgettext_lazy("audit action", "Role granted")
-        REVOKE = "revoke", pgettext_lazy("audit action", "Role revoked")
-        ACCOUNT = "account", pgettext_lazy("audit action", "Account")
-        DELETE = "delete", pgettext_lazy("audit action", "Deleted")
+    Action = AuditAction
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -52,6 +55,13 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx"),
             models.Index(fields=["organization", "at"], name="audit_org_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=AuditAction.values),
+                name="audit_action_known",
+                violation_error_message=_("Unknown audit action."),
+            )
         ]
 
     def __str__(self) -> str:

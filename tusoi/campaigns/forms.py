@@ -8,9 +8,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tusoi.campaigns.models import Campaign, GuidingDocument
-from tusoi.members.forms import VnDateField, apply_service_errors
+from tusoi.members.forms import VnDateField
 
-__all__ = ["CampaignEditForm", "CampaignForm", "DocumentForm", "apply_service_errors"]
+__all__ = ["CampaignEditForm", "CampaignForm", "DocumentForm"]
 
 
 def _label(model: Any, name: str) -> Any:

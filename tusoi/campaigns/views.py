@@ -20,7 +20,6 @@ from tusoi.campaigns.forms import (
     CampaignForm,
     DocumentForm,
     StatusForm,
-    apply_service_errors,
 )
 from tusoi.campaigns.models import Campaign, CampaignStatus
 from tusoi.campaigns.selectors import (
@@ -29,6 +28,7 @@ from tusoi.campaigns.selectors import (
     campaigns_visible_to,
     documents_visible_to,
 )
+from tusoi.core.forms import apply_service_errors
 from tusoi.orgs.models import Organization
 from tusoi.orgs.permissions import Action, scope_for
 from tusoi.orgs.selectors import organization_subtree, organizations_visible_to

@@ -72,15 +72,6 @@ def _name_required_fields(form: forms.Form) -> None:
         }
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's {field: message} errors on the matching form fields."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 class MemberForm(forms.Form):
     """The registry fields of one member, as `member_create` and `member_update` take them."""
 

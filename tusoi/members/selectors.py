@@ -99,8 +99,9 @@ def organizations_with_member_counts(orgs: list[Organization]) -> list[ChildRow]
             .values_list("prefix", "n")
         )
     return [
-        ChildRow(org=o, member_count=member_counts.get(o.path, 0),
-                 cell_count=cell_counts.get(o.path, 0))
+        ChildRow(
+            org=o, member_count=member_counts.get(o.path, 0), cell_count=cell_counts.get(o.path, 0)
+        )
         for o in orgs
     ]
 
@@ -135,9 +136,7 @@ def members_matching(members: QuerySet[Member], text: str) -> QuerySet[Member]:
 
 
 def member_history(member: Member) -> QuerySet[MembershipPeriod]:
-    return member.periods.select_related("cell", "recorded_by__member").order_by(
-        "valid_from", "id"
-    )
+    return member.periods.select_related("cell", "recorded_by__member").order_by("valid_from", "id")
 
 
 def periods_as_of(day: datetime.date) -> QuerySet[MembershipPeriod]:

@@ -13,12 +13,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tusoi.core.forms import apply_service_errors
 from tusoi.members.forms import (
     MemberCreateForm,
     MemberEditForm,
     MemberForm,
     StatusChangeForm,
-    apply_service_errors,
 )
 from tusoi.members.models import Member
 from tusoi.members.selectors import (

@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tusoi.core.forms import apply_service_errors
 from tusoi.members.models import MemberStatus
 from tusoi.members.selectors import (
     cell_members,
@@ -55,15 +55,6 @@ def org_breadcrumbs(user: Any, org: Organization, *, link_self: bool = True) -> 
 def _can(user: Any, org: Organization) -> dict[str, bool]:
     scope = scope_for(user)
     return {str(action): scope.covers(action, org.path) for action in ORG_ACTIONS}
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names (else on the whole form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -125,7 +116,7 @@ def create_child(request, pk: int):
                 actor=request.user, parent=parent, **form.cleaned_data
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s was created.") % {"name": child.name})
             return redirect("orgs:detail", pk=child.pk)
@@ -151,7 +142,7 @@ def edit(request, pk: int):
         try:
             services.organization_update(actor=request.user, org=org, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("orgs:detail", pk=org.pk)
@@ -179,7 +170,7 @@ def move(request, pk: int):
                 actor=request.user, org=org, new_parent=form.cleaned_data["parent"]
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -28,11 +28,3 @@ class SectionForm(forms.Form):
         if low is not None and high is not None and high < low:
             self.add_error("max_chars", _("The maximum length is below the minimum."))
         return data
-
-
-def apply_service_errors(form: forms.Form, error) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record
 from tusoi.campaigns.models import Campaign
 from tusoi.orgs.models import Organization
@@ -132,7 +133,7 @@ def reference_list_paste(*, actor: Any, reference_list: ReferenceList, text: str
     )
     audit_record(
         actor=actor,
-        action="reference_list.paste",
+        action=AuditEvent.Action.UPDATE,
         target=reference_list,
         changes={"items": [None, {"added": result.added, "updated": result.updated}]},
     )
@@ -192,7 +193,7 @@ def campaign_templates_create_defaults(*, actor: Any, campaign: Campaign) -> lis
     Section.objects.bulk_create(sections)
     for template in created:
         audit_record(
-            actor=actor, action="report_template.create", target=template, organization=org
+            actor=actor, action=AuditEvent.Action.CREATE, target=template, organization=org
         )
     return created
 
@@ -225,7 +226,7 @@ def template_derive(
     )
     audit_record(
         actor=actor,
-        action="report_template.derive",
+        action=AuditEvent.Action.CREATE,
         target=variant,
         organization=organization,
         note=f"derived from #{template.pk}",
@@ -281,7 +282,7 @@ def section_override(*, actor: Any, template: ReportTemplate, key: str, **fields
     section.save()
     audit_record(
         actor=actor,
-        action="template_section.override",
+        action=AuditEvent.Action.UPDATE,
         target=section,
         organization=template.organization,
         changes={n: [before[n], getattr(section, n)] for n in fields if before[n] != fields[n]},
@@ -340,7 +341,7 @@ def section_add(
     section.save()
     audit_record(
         actor=actor,
-        action="template_section.add",
+        action=AuditEvent.Action.UPDATE,
         target=section,
         organization=template.organization,
     )
@@ -373,7 +374,7 @@ def section_remove(*, actor: Any, template: ReportTemplate, key: str) -> None:
         own.delete()
     audit_record(
         actor=actor,
-        action="template_section.remove",
+        action=AuditEvent.Action.UPDATE,
         target=template,
         organization=template.organization,
         note=key,

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tusoi.core.forms import apply_service_errors
 from tusoi.orgs.permissions import Action
 from tusoi.orgs.selectors import organizations_visible_to
-from tusoi.reports.forms import ReferencePasteForm, SectionForm, apply_service_errors
+from tusoi.reports.forms import ReferencePasteForm, SectionForm
 from tusoi.reports.models import ReferenceList, ReportTemplate
 from tusoi.reports.permissions import can_edit_reference_lists, can_edit_templates_of
 from tusoi.reports.selectors import (

@@ -57,9 +57,7 @@ def _url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[
 
 
 def _is_public(name: str) -> bool:
-    return name in PUBLIC or any(
-        key.endswith(":*") and name.startswith(key[:-1]) for key in PUBLIC
-    )
+    return name in PUBLIC or any(key.endswith(":*") and name.startswith(key[:-1]) for key in PUBLIC)
 
 
 def test_every_url_pattern_has_a_scope_case():

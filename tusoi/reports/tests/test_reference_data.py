@@ -90,7 +90,9 @@ def test_paste_adds_and_updates_by_number_and_keeps_order():
     assert codes == ["1.1", "1.2", "1.3", "1.4", "1.10"]
     assert ref.items.get(code="1.1").text == "Văn bản đã sửa"
     assert ref.items.get(code="1.4").group == "1. Suy thoái về tư tưởng chính trị"
-    assert AuditEvent.objects.filter(action="reference_list.paste", target_id=ref.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="update", target_type="reports.referencelist", target_id=ref.pk
+    ).exists()
 
 
 def test_bad_paste_saves_nothing():
