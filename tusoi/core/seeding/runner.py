@@ -5,6 +5,7 @@ is one transaction that also writes its `SeedBatch` row; a killed run loses at m
 progress, and the next run skips every recorded batch.
 """
 
+import datetime
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from tusoi.accounts.models import RoleGrant
 from tusoi.accounts.services import role_grant
@@ -215,6 +217,7 @@ def seed_run(
     logins: tuple[Login, ...] = ()
     if complete and plan.scale.demo_users:
         logins = demo_users_ensure(plan)
+        demo_campaign_ensure(plan)
     sums = SeedBatch.objects.filter(run=key).aggregate(
         m=Sum("members"), c=Sum("cells"), o=Sum("organizations")
     )
@@ -291,3 +294,60 @@ def demo_users_ensure(plan: Plan) -> tuple[Login, ...]:
             f"{cell.name} ({member_user.member.full_name if member_user.member_id else ''})",
         ),
     )
+
+
+# Demo campaign -----------------------------------------------------------------------------------
+
+DEMO_CAMPAIGN_TITLE = "Đợt sinh hoạt chính trị “Giữ trọn lời thề đảng viên”"
+
+
+def demo_campaign_ensure(plan: Plan) -> None:
+    """An open campaign of the demo province, running around today, with the province's
+    guidance, a ward committee's own plan and the default report templates."""
+    from tusoi.campaigns.models import Campaign
+    from tusoi.campaigns.services import campaign_create, campaign_open, guiding_document_add
+    from tusoi.reports.services import campaign_templates_create_defaults
+
+    root = Organization.objects.get(code=plan.root_code)
+    if Campaign.objects.filter(organization=root, title=DEMO_CAMPAIGN_TITLE).exists():
+        return
+    commune = Organization.objects.get(code=f"{plan.root_code}-001")
+    today = timezone.localdate()
+    starts = today - datetime.timedelta(days=30)
+    campaign = campaign_create(
+        actor=None,
+        organization=root,
+        title=DEMO_CAMPAIGN_TITLE,
+        theme="Giữ trọn lời thề đảng viên",
+        starts_on=starts,
+        ends_on=today + datetime.timedelta(days=60),
+        report_due_on=today + datetime.timedelta(days=30),
+        description=(
+            "Mỗi đảng viên tự rà soát, soi rọi việc thực hiện lời thề khi vào Đảng và lời hứa "
+            "khi nhận nhiệm vụ; mỗi chi bộ tổ chức ít nhất một buổi sinh hoạt chuyên đề."
+        ),
+        directives=(
+            "Chỉ thị số 28-CT/TW ngày 21/01/2019 của Ban Bí thư\n"
+            "Kết luận số 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung ương"
+        ),
+    )
+    guiding_document_add(
+        actor=None,
+        campaign=campaign,
+        organization=root,
+        number_symbol="06-HD/TU",
+        issued_on=starts - datetime.timedelta(days=10),
+        issuing_body="Ban Thường vụ Tỉnh ủy",
+        summary="Hướng dẫn tổ chức đợt sinh hoạt chính trị “Giữ trọn lời thề đảng viên”",
+    )
+    guiding_document_add(
+        actor=None,
+        campaign=campaign,
+        organization=commune,
+        number_symbol="02-KH/ĐU",
+        issued_on=starts - datetime.timedelta(days=5),
+        issuing_body=commune.name,
+        summary="Kế hoạch triển khai đợt sinh hoạt chính trị trong Đảng bộ",
+    )
+    campaign_open(actor=None, campaign=campaign)
+    campaign_templates_create_defaults(actor=None, campaign=campaign)

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from tusoi.accounts.models import RoleGrant, User
 from tusoi.core.models import SeedBatch
@@ -172,6 +173,18 @@ def test_demo_twice_adds_nothing_and_prints_every_login_again():
         user=plain, role=Role.MEMBER, organization=grant.organization
     ).exists()
     assert User.objects.get(username="admin").is_superuser
+    # One open campaign running today, with the province's guidance, a ward committee's own
+    # plan and a template per audience; the member of the demo sees it on the home page.
+    from tusoi.campaigns.models import Campaign
+    from tusoi.campaigns.selectors import campaigns_open_for_member
+    from tusoi.reports.models import ReportTemplate
+
+    campaign = Campaign.objects.get()
+    assert campaign.status == "open"
+    assert campaign.starts_on <= timezone.localdate() <= campaign.ends_on
+    assert campaign.documents.count() == 2
+    assert ReportTemplate.objects.filter(campaign=campaign).count() == 5
+    assert list(campaigns_open_for_member(plain.member)) == [campaign]
 
 
 @pytest.mark.django_db
