@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tusoi.imports",
     "tusoi.campaigns",
     "tusoi.reports",
+    "tusoi.documents",
     "huey.contrib.djhuey",
 ]
 
