@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tusoi.core.forms import apply_service_errors
@@ -27,7 +28,12 @@ from tusoi.reports.selectors import (
     templates_editable_by,
     templates_visible_to,
 )
-from tusoi.reports.services import reference_list_paste, section_override, template_derive
+from tusoi.reports.services import (
+    campaign_templates_create_defaults,
+    reference_list_paste,
+    section_override,
+    template_derive,
+)
 
 
 def _pk(value: Any) -> int:
@@ -75,8 +81,34 @@ def reference_list(request, pk: int):
 @login_required
 def templates(request, campaign_pk: int):
     campaign = get_object_or_404(campaigns_with_templates_visible_to(request.user), pk=campaign_pk)
-    context = {"campaign": campaign, "templates": campaign_templates(request.user, campaign)}
+    rows = campaign_templates(request.user, campaign)
+    context = {
+        "campaign": campaign,
+        "templates": rows,
+        "can_create_defaults": can_edit_templates_of(request.user, campaign.organization.path)
+        and not any(t.organization_id == campaign.organization_id for t in rows),
+    }
     return render(request, "reports/templates.html", context)
+
+
+@login_required
+@require_POST
+def templates_create_defaults(request, campaign_pk: int):
+    """The issuing committee gives a new campaign its default template per audience."""
+    campaign = get_object_or_404(campaigns_with_templates_visible_to(request.user), pk=campaign_pk)
+    if not can_edit_templates_of(request.user, campaign.organization.path):
+        raise Http404
+    created = campaign_templates_create_defaults(actor=request.user, campaign=campaign)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d template was created; adapt it to the campaign.",
+            "%(n)d templates were created; adapt them to the campaign.",
+            len(created),
+        )
+        % {"n": len(created)},
+    )
+    return redirect("reports:templates", campaign_pk=campaign.pk)
 
 
 def _template_context(request, pk: int) -> dict[str, Any]:

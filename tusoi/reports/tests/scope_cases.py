@@ -20,6 +20,13 @@ PUBLIC = {
 }
 CASES = [
     ScopeCase(
+        "reports:templates_defaults",
+        kwargs=lambda t: {"campaign_pk": make_campaign(t.branch_a, title="Đợt mới").pk},
+        role=Role.COMMITTEE,
+        method="post",
+        ok_status=302,
+    ),
+    ScopeCase(
         "reports:templates",
         kwargs=lambda t: {"campaign_pk": _branch_a_template(t).campaign_id},
         role=Role.COMMITTEE,

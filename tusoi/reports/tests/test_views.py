@@ -231,3 +231,49 @@ def test_derive_choices_leave_out_organisations_that_have_a_variant(
     html = client.get(reverse("reports:template", args=[base.pk])).content.decode()
     assert f'value="{tree.cell_a.pk}"' not in html
     assert f'value="{tree.cell_a2.pk}"' in html
+
+
+def test_issuing_committee_creates_the_default_templates_from_the_templates_page(
+    client, tree, make_user
+):
+    from django.urls import reverse
+
+    from tusoi.orgs.permissions import Role
+    from tusoi.reports.models import ReportTemplate
+    from tusoi.reports.tests.conftest import make_campaign
+
+    campaign = make_campaign(tree.branch_a, title="Đợt mới của phường")
+    client.force_login(make_user(tree.branch_a, Role.COMMITTEE))
+    page = client.get(reverse("reports:templates", args=[campaign.pk])).content.decode()
+    assert reverse("reports:templates_defaults", args=[campaign.pk]) in page
+    response = client.post(reverse("reports:templates_defaults", args=[campaign.pk]))
+    assert response.status_code == 302
+    assert ReportTemplate.objects.filter(campaign=campaign).count() == 5
+    page = client.get(reverse("reports:templates", args=[campaign.pk])).content.decode()
+    assert reverse("reports:templates_defaults", args=[campaign.pk]) not in page
+
+
+def test_a_secretary_cannot_create_a_campaigns_templates(client, tree, make_user):
+    from django.urls import reverse
+
+    from tusoi.orgs.permissions import Role
+    from tusoi.reports.models import ReportTemplate
+    from tusoi.reports.tests.conftest import make_campaign
+
+    campaign = make_campaign(tree.branch_a, title="Đợt mới của phường")
+    client.force_login(make_user(tree.cell_a, Role.SECRETARY))
+    response = client.post(reverse("reports:templates_defaults", args=[campaign.pk]))
+    assert response.status_code == 404
+    assert not ReportTemplate.objects.filter(campaign=campaign).exists()
+
+
+def test_campaign_page_links_to_its_report_templates(client, tree, make_user):
+    from django.urls import reverse
+
+    from tusoi.orgs.permissions import Role
+    from tusoi.reports.tests.conftest import make_campaign
+
+    campaign = make_campaign(tree.branch_a, title="Đợt mới của phường")
+    client.force_login(make_user(tree.branch_a, Role.COMMITTEE))
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert reverse("reports:templates", args=[campaign.pk]) in page
