@@ -44,3 +44,15 @@ def test_home_sends_anonymous_visitors_to_log_in(client, db):
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_every_page_offers_the_campaigns_and_the_account_page_the_jobs(client, tree, make_user):
+    from django.urls import reverse
+
+    from tusoi.orgs.permissions import Role
+
+    client.force_login(make_user(tree.cell_a, Role.MEMBER, member=tree.member_a))
+    home = client.get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("campaigns:list")}"' in home and "Đợt sinh hoạt" in home
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert f'href="{reverse("jobs:list")}"' in profile
