@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tusoi.campaigns",
     "tusoi.reports",
     "tusoi.documents",
+    "tusoi.notifications",
     "huey.contrib.djhuey",
 ]
 
@@ -179,6 +180,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tusoi@localhost")
+# The address people open TuSoi at, for links in e-mails (e.g. https://tusoi.tinhuy.vn).
+TUSOI_SITE_URL = os.environ.get("TUSOI_SITE_URL", "http://127.0.0.1:8000")
 
 # Background jobs (huey). Default: a SQLite file under var/, no extra server. With
 # TUSOI_REDIS_URL set, Redis carries the queue instead. The progress people see is in our own

@@ -13,6 +13,7 @@ urlpatterns = [
     path("campaigns/", include("tusoi.campaigns.urls")),
     path("reports/", include("tusoi.reports.urls")),
     path("jobs/", include("tusoi.jobs.urls")),
+    path("notifications/", include("tusoi.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

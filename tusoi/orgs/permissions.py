@@ -29,6 +29,7 @@ class Action(StrEnum):
     GRANT_ROLES = "grant_roles"
     VIEW_AUDIT = "view_audit"
     READ_REPORT_TEXT = "read_report_text"  # DOMAIN "Who reads what": the cell, its supervisors
+    REVIEW_REPORTS = "review_reports"  # return, accept, enter on a member's behalf, remind
 
 
 ACTION_ROLES: dict[Action, frozenset[str]] = {
@@ -39,6 +40,7 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.GRANT_ROLES: frozenset({Role.COMMITTEE, Role.ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.COMMITTEE, Role.ADMIN}),
     Action.READ_REPORT_TEXT: frozenset({Role.SECRETARY, Role.SUPERVISOR}),
+    Action.REVIEW_REPORTS: frozenset({Role.SECRETARY}),
 }
 
 # Which roles a grantor holding a role may hand out inside their subtree.
@@ -67,8 +69,9 @@ class Scope:
         return minimal_roots([path for role, path, _org in self.grants if role in roles])
 
     def is_global(self, action: Action) -> bool:
-        # Superusers administer everything except report text, which stays with the cell.
-        return self.is_superuser and action != Action.READ_REPORT_TEXT
+        # Superusers administer everything except report text and its review, which stay
+        # with the cell.
+        return self.is_superuser and action not in (Action.READ_REPORT_TEXT, Action.REVIEW_REPORTS)
 
     def covers(self, action: Action, path: str) -> bool:
         return self.is_global(action) or any(path.startswith(p) for p in self.paths(action))

@@ -164,3 +164,269 @@ class TemplateSection(models.Model):
 
     def __str__(self) -> str:
         return self.heading
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+# A report counts towards the campaign's targets in these states (DOMAIN.md: submitted or later;
+# a returned report does not count until it is resubmitted). Issue 5 adds "presented".
+COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED, ReportStatus.ACCEPTED)
+# States in which the writer may still change the text.
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class Assessment(models.TextChoices):
+    """A writer's answer to one checklist item; the section's guidance frames the question."""
+
+    NO = "no", _("No")
+    PARTLY = "partly", _("Partly")
+    YES = "yes", _("Yes")
+
+
+class ReportSource(models.TextChoices):
+    TYPED = "typed", _("Typed in TuSoi")
+    DOCX = "docx", _("Uploaded .docx")
+    SCAN = "scan", _("Handwritten, scanned")
+
+
+class SelfReview(models.Model):
+    """A member's self-review report for one campaign (one per member and campaign).
+
+    `content` is the writer's whole work as JSON: {"sections": {key: text}, "checklist":
+    {key: {item code: {"answer": "no"|"partly"|"yes", "note": text}}}, "commitments": [{"key",
+    "what", "due_on", "measure"}]}. Every save is also kept as a ReportRevision, and `version`
+    rises by one each time, so a save based on an older version is refused, never merged."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="self_reviews"
+    )
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="self_reviews"
+    )
+    template = models.ForeignKey(
+        ReportTemplate, on_delete=models.PROTECT, related_name="self_reviews"
+    )
+    status = models.CharField(
+        _("state"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    content = models.JSONField(_("content"), default=dict, blank=True)
+    # Plain text of every section, commitment and checklist note: what is counted, searched,
+    # exported and compared for copying.
+    full_text = models.TextField(_("text"), blank=True, default="")
+    char_count = models.PositiveIntegerField(_("characters"), default=0)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    source = models.CharField(
+        _("written as"), max_length=10, choices=ReportSource.choices, default=ReportSource.TYPED
+    )
+    original_file = models.FileField(
+        _("original file"), upload_to="reports/originals/%Y/%m/", blank=True, max_length=300
+    )
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    # Proxy entry (DOMAIN.md, seed 003): a secretary types or uploads the report of a member who
+    # cannot, and says why; the member may confirm it later.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered on the member's behalf by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proxy_reason = models.CharField(_("why it was entered on their behalf"), max_length=500,
+                                     blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed by the member"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_late = models.BooleanField(_("submitted late"), default=False)
+    returned_reason = models.TextField(_("why it was returned"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned or accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("returned or accepted"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("self-review report")
+        verbose_name_plural = _("self-review reports")
+        ordering = ["campaign", "member__name_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member"],
+                name="selfreview_one_per_member",
+                violation_error_message=_("This member already has a report in this campaign."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "campaign"], name="selfreview_member_idx"),
+            models.Index(fields=["campaign", "status"], name="selfreview_campaign_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.campaign}"
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in COUNTED_STATUSES
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_proxy(self) -> bool:
+        return self.entered_by_id is not None
+
+
+class RevisionKind(models.TextChoices):
+    AUTOSAVE = "autosave", _("Saved automatically")
+    SAVE = "save", _("Saved")
+    RESTORE = "restore", _("Restored from an earlier revision")
+    UPLOAD = "upload", _("Text taken from an uploaded file")
+    PROXY = "proxy", _("Entered on the member's behalf")
+    CONFLICT = "conflict", _("Kept aside: edited elsewhere at the same time")
+    SUBMIT = "submit", _("Submitted")
+
+
+class ReportRevision(models.Model):
+    """One save of a report, kept for ever. A save refused as stale (another tab or device
+    saved first) is still kept, as a CONFLICT revision that never became current."""
+
+    report = models.ForeignKey(SelfReview, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    kind = models.CharField(_("kind"), max_length=10, choices=RevisionKind.choices)
+    content = models.JSONField(_("content"), default=dict)
+    char_count = models.PositiveIntegerField(_("characters"), default=0)
+    based_on_version = models.PositiveIntegerField(_("based on version"), default=0)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report revision")
+        verbose_name_plural = _("report revisions")
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="revision_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} #{self.number}"
+
+
+class ReportStateChange(models.Model):
+    """Every change of a report's state, dated: figures as of a past cut-off read these."""
+
+    report = models.ForeignKey(SelfReview, on_delete=models.CASCADE, related_name="state_changes")
+    status = models.CharField(_("state"), max_length=20, choices=ReportStatus.choices)
+    at = models.DateTimeField(_("time"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("report state change")
+        verbose_name_plural = _("report state changes")
+        ordering = ["report", "at", "id"]
+        indexes = [models.Index(fields=["report", "at"], name="report_state_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.status} {self.at:%Y-%m-%d}"
+
+
+class CommitmentStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class Commitment(models.Model):
+    """One promise of a member's self-correction plan. Made from the report when it is
+    submitted (matched by `key`, so a resubmission updates rather than duplicates), and
+    followed up by the member and the cell long after the campaign closes."""
+
+    report = models.ForeignKey(SelfReview, on_delete=models.CASCADE, related_name="commitments")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="commitments"
+    )
+    key = models.CharField(max_length=40)
+    position = models.PositiveIntegerField(_("order"), default=0)
+    what = models.TextField(_("what I will correct"))
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+    measure = models.TextField(_("how it will be measured"), blank=True)
+    status = models.CharField(
+        _("progress"),
+        max_length=20,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.NOT_STARTED,
+    )
+    progress_note = models.TextField(_("progress note"), blank=True)
+    progress_on = models.DateField(_("progress as of"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["report", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="commitment_key_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["member", "due_on"], name="commitment_member_due_idx"),
+            models.Index(fields=["status", "due_on"], name="commitment_status_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:80]
+
+    def is_overdue(self, today) -> bool:
+        return bool(self.due_on and self.due_on < today and self.status != CommitmentStatus.DONE)
+
+
+class CommitmentProgress(models.Model):
+    """One progress entry on a commitment: who recorded what, when."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(_("progress"), max_length=20, choices=CommitmentStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commitment progress")
+        verbose_name_plural = _("commitment progress")
+        ordering = ["commitment", "-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.status} {self.on}"

@@ -28,11 +28,16 @@ def _collect():
         if not mod.ispkg:
             continue
         try:
-            scope_module = importlib.import_module(f"tusoi.{mod.name}.tests.scope_cases")
+            tests_package = importlib.import_module(f"tusoi.{mod.name}.tests")
         except ModuleNotFoundError:
             continue
-        cases.extend(getattr(scope_module, "CASES", []))
-        public.update(getattr(scope_module, "PUBLIC", {}))
+        # scope_cases.py, and scope_cases_<part>.py where an app splits them by feature.
+        for sub in pkgutil.iter_modules(tests_package.__path__):
+            if sub.name != "scope_cases" and not sub.name.startswith("scope_cases_"):
+                continue
+            scope_module = importlib.import_module(f"tusoi.{mod.name}.tests.{sub.name}")
+            cases.extend(getattr(scope_module, "CASES", []))
+            public.update(getattr(scope_module, "PUBLIC", {}))
     # The JSON API's endpoints span apps; their cases live beside the API tests.
     api_module = importlib.import_module("tusoi.tests.api_scope_cases")
     cases.extend(api_module.CASES)
