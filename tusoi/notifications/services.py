@@ -2,8 +2,9 @@
 address, queues the e-mail for a background job after the transaction commits, so a slow mail
 server never holds up a page. Reminders are limited to one a day per person by the database."""
 
+import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,12 @@ def _enqueue_email(notification_id: int) -> None:
     from tusoi.notifications.tasks import send_notification_email
 
     send_notification_email(notification_id)
+
+
+def _enqueue_emails(notification_ids: list[int]) -> None:
+    from tusoi.notifications.tasks import send_notification_emails
+
+    send_notification_emails(notification_ids)
 
 
 def notify(
@@ -70,7 +77,13 @@ def notify(
 
 
 def notify_many(
-    *, users: Iterable[Any], kind: str, title: str, body: str = "", url: str = "", sent_by: Any = None
+    *,
+    users: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    sent_by: Any = None,
 ) -> int:
     """`notify` each user; returns how many were notified (reminders already sent today skip)."""
     return sum(
@@ -80,12 +93,70 @@ def notify_many(
     )
 
 
+def reminders_create_many(
+    *,
+    recipients: Sequence[tuple[int, str]],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    day: datetime.date | None = None,
+    sent_by: Any = None,
+) -> list[int]:
+    """A reminder kind for many users at once, `recipients` being (user id, e-mail address or
+    ""). One insert: the one-reminder-a-day constraint skips whoever was already reminded on
+    `day` (also by a concurrent run). E-mails are queued after the transaction commits, one
+    background task for the batch. Returns the ids of the notifications created."""
+    if kind not in REMINDER_KINDS:
+        raise ValueError(f"{kind} is not a reminder kind")
+    day = day or timezone.localdate()
+    address = dict(recipients)
+    if not address:
+        return []
+    already = set(
+        Notification.objects.filter(user_id__in=address, reminder_day=day).values_list(
+            "user_id", flat=True
+        )
+    )
+    wanted = [user_id for user_id in address if user_id not in already]
+    if not wanted:
+        return []
+    started = timezone.now()
+    sender = sent_by if getattr(sent_by, "pk", None) else None
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                title=title[:300],
+                body=body,
+                url=url[:500],
+                sent_by=sender,
+                reminder_day=day,
+                email_state=EmailState.PENDING if address[user_id] else EmailState.NONE,
+            )
+            for user_id in wanted
+        ],
+        ignore_conflicts=True,
+    )
+    # bulk_create with ignore_conflicts cannot return ids: read back the rows this call made.
+    created = list(
+        Notification.objects.filter(
+            user_id__in=wanted, reminder_day=day, kind=kind, created_at__gte=started
+        ).values_list("pk", "email_state")
+    )
+    to_mail = [pk for pk, state in created if state == EmailState.PENDING]
+    if to_mail:
+        transaction.on_commit(lambda: _enqueue_emails(to_mail))
+    return [pk for pk, _state in created]
+
+
 def notification_email_send(*, notification_id: int) -> str:
-    """Send one pending notification by e-mail; returns its e-mail state. Raises on a mail
-    server error so the task is retried; the last failure is recorded on the row."""
+    """Send one notification's e-mail (waiting, or failed before); returns its e-mail state.
+    Raises on a mail server error so the task is retried; the failure is recorded on the row."""
     notification = (
         Notification.objects.select_related("user", "user__member")
-        .filter(pk=notification_id, email_state=EmailState.PENDING)
+        .filter(pk=notification_id, email_state__in=(EmailState.PENDING, EmailState.FAILED))
         .first()
     )
     if notification is None:
@@ -126,6 +197,4 @@ def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> i
 
 
 def reminder_title(campaign_title: str) -> str:
-    return _("Reminder: your self-review report for “%(campaign)s”") % {
-        "campaign": campaign_title
-    }
+    return _("Reminder: your self-review report for “%(campaign)s”") % {"campaign": campaign_title}

@@ -238,8 +238,9 @@ class SelfReview(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    proxy_reason = models.CharField(_("why it was entered on their behalf"), max_length=500,
-                                     blank=True)
+    proxy_reason = models.CharField(
+        _("why it was entered on their behalf"), max_length=500, blank=True
+    )
     confirmed_at = models.DateTimeField(_("confirmed by the member"), null=True, blank=True)
     first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)

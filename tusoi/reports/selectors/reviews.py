@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from tusoi.campaigns.models import Campaign
@@ -21,11 +21,14 @@ from tusoi.campaigns.selectors import campaigns_open_for_member
 from tusoi.members.models import Member, MemberStatus
 from tusoi.orgs.models import Organization
 from tusoi.orgs.permissions import Action, scope_for
+from tusoi.orgs.tree import successor
 from tusoi.reports.models import (
     COUNTED_STATUSES,
     Commitment,
+    CommitmentProgress,
     CommitmentStatus,
     ReportRevision,
+    ReportStatus,
     SelfReview,
 )
 
@@ -213,3 +216,61 @@ def commitments_visible_to(user: Any) -> QuerySet[Commitment]:
     if scope.member_id:
         query |= Q(member_id=scope.member_id)
     return Commitment.objects.filter(query).select_related("member", "member__cell", "report")
+
+
+@dataclass(frozen=True)
+class CellCounts:
+    in_scope: int
+    counted: int  # submitted or later (DOMAIN.md: counts towards target 1)
+    returned: int
+    not_started: int
+
+
+def cell_counts(rows: list[CellRow]) -> CellCounts:
+    """The figures at the top of a cell's page, from the rows it already shows."""
+    return CellCounts(
+        in_scope=len(rows),
+        counted=sum(1 for r in rows if r.status in COUNTED_STATUSES),
+        returned=sum(1 for r in rows if r.status == ReportStatus.RETURNED),
+        not_started=sum(1 for r in rows if not r.status),
+    )
+
+
+def campaign_cells_visible_to(user: Any, campaign: Campaign) -> QuerySet[Organization]:
+    """The cells under the campaign's committee whose states the user may follow."""
+    root = campaign.organization.path
+    return cells_visible_to(user).filter(path__gte=root, path__lt=successor(root)).order_by("path")
+
+
+def cell_commitment_list(
+    user: Any, cell: Organization, today: datetime.date | None = None
+) -> QuerySet[Commitment]:
+    """The commitments of the cell's current members the user may read, overdue first, with
+    their progress history (two queries)."""
+    today = today or timezone.localdate()
+    overdue = Q(due_on__lt=today) & ~Q(status=CommitmentStatus.DONE)
+    return (
+        commitments_visible_to(user)
+        .filter(member__cell=cell, member__merged_into__isnull=True)
+        .exclude(member__status=MemberStatus.LEFT)
+        .select_related("report__campaign")
+        .prefetch_related(_progress_prefetch())
+        .annotate(
+            overdue_first=Case(When(overdue, then=Value(0)), default=Value(1)),
+        )
+        .order_by("overdue_first", "due_on", "member__name_key", "position", "pk")
+    )
+
+
+def member_commitment_list(member: Member) -> QuerySet[Commitment]:
+    """The member's commitments across campaigns, newest campaign first, with their progress
+    history (two queries)."""
+    return commitments_of_member(member).prefetch_related(_progress_prefetch())
+
+
+def _progress_prefetch() -> Prefetch:
+    return Prefetch(
+        "progress",
+        queryset=CommitmentProgress.objects.select_related("recorded_by").order_by("-on", "-id"),
+        to_attr="history",
+    )

@@ -119,9 +119,7 @@ def _clean_date(value: Any) -> str:
     return day.isoformat()
 
 
-def content_clean(
-    sections: list[TemplateSection], raw: Mapping[str, Any] | None
-) -> CleanContent:
+def content_clean(sections: list[TemplateSection], raw: Mapping[str, Any] | None) -> CleanContent:
     """Validate and normalise what a writer sends against the template: known sections and
     checklist items only, texts NFC within their length bounds, commitments well formed.
     Raises ValidationError naming each bad place; nothing is saved then."""
@@ -220,9 +218,7 @@ def content_clean(
         if key in seen_keys:
             key = uuid.uuid4().hex[:12]
         seen_keys.add(key)
-        out["commitments"].append(
-            {"key": key, "what": what, "due_on": due_on, "measure": measure}
-        )
+        out["commitments"].append({"key": key, "what": what, "due_on": due_on, "measure": measure})
 
     if errors:
         raise ValidationError(errors)
@@ -248,10 +244,10 @@ def content_text(sections: list[TemplateSection], content: Mapping[str, Any]) ->
             parts.extend(
                 entry["note"] for entry in checklist.get(section.key, {}).values() if entry["note"]
             )
-    for commitment in content.get("commitments", []):
-        parts.append(
-            "\n".join(p for p in (commitment["what"], commitment.get("measure", "")) if p)
-        )
+    parts.extend(
+        "\n".join(p for p in (c["what"], c.get("measure", "")) if p)
+        for c in content.get("commitments", [])
+    )
     return "\n\n".join(parts)
 
 
@@ -282,20 +278,25 @@ def submit_problems(
                 )
         elif section.kind == TemplateSection.Kind.CHECKLIST and section.required:
             answered = {c for c, e in checklist.get(section.key, {}).items() if e.get("answer")}
-            missing = [i.code for i in items.get(section.reference_list_id, [])
-                       if i.code not in answered]
+            missing = [
+                i.code for i in items.get(section.reference_list_id, []) if i.code not in answered
+            ]
             if missing:
                 problems.append(
                     _("“%(section)s”: answer items %(codes)s.")
-                    % {"section": section.heading, "codes": ", ".join(missing[:12])
-                       + ("…" if len(missing) > 12 else "")}
+                    % {
+                        "section": section.heading,
+                        "codes": ", ".join(missing[:12]) + ("…" if len(missing) > 12 else ""),
+                    }
                 )
-        elif section.kind == TemplateSection.Kind.COMMITMENTS and section.required:
-            if not any(c.get("what") for c in content.get("commitments", [])):
-                problems.append(
-                    _("“%(section)s”: write at least one commitment.")
-                    % {"section": section.heading}
-                )
+        elif (
+            section.kind == TemplateSection.Kind.COMMITMENTS
+            and section.required
+            and not any(c.get("what") for c in content.get("commitments", []))
+        ):
+            problems.append(
+                _("“%(section)s”: write at least one commitment.") % {"section": section.heading}
+            )
     return problems
 
 
@@ -446,8 +447,13 @@ def report_save(
                 raise ValidationError(
                     {"proxy_reason": [_("Say why you are entering this member's report.")]}
                 )
-            _apply(report, actor, cleaned, kind=RevisionKind.PROXY if proxy else kind,
-                   base_version=base_version)
+            _apply(
+                report,
+                actor,
+                cleaned,
+                kind=RevisionKind.PROXY if proxy else kind,
+                base_version=base_version,
+            )
             if proxy:
                 newly = report.entered_by_id is None
                 report.entered_by = actor
@@ -536,9 +542,7 @@ def _check_period(campaign: Campaign, today: datetime.date) -> None:
         )
 
 
-def report_submit(
-    *, report: SelfReview, actor: Any, base_version: int | None = None
-) -> SelfReview:
+def report_submit(*, report: SelfReview, actor: Any, base_version: int | None = None) -> SelfReview:
     """Draft → submitted, or returned → resubmitted. Refused (the draft untouched) outside the
     campaign's period, with required parts missing, or when the text changed elsewhere."""
     today = timezone.localdate()
@@ -562,7 +566,8 @@ def report_submit(
         now = timezone.now()
         first = report.first_submitted_at is None
         new_status = (
-            ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED
+            ReportStatus.RESUBMITTED
+            if report.status == ReportStatus.RETURNED
             else ReportStatus.SUBMITTED
         )
         if first:
@@ -571,8 +576,13 @@ def report_submit(
         report.submitted_at = now
         _state(report, new_status, actor)
         report.save(
-            update_fields=["status", "first_submitted_at", "submitted_at", "submitted_late",
-                           "updated_at"]
+            update_fields=[
+                "status",
+                "first_submitted_at",
+                "submitted_at",
+                "submitted_late",
+                "updated_at",
+            ]
         )
         ReportRevision.objects.create(
             report=report,
@@ -584,6 +594,8 @@ def report_submit(
             saved_by=_user(actor),
         )
         _sync_commitments(report)
+        if report.entered_by_id is not None and not is_writer(actor, report):
+            proxy_notify_member(report=report, actor=actor)
     return report
 
 
@@ -742,9 +754,7 @@ def _check_size(data: bytes) -> None:
         raise ValidationError(_("The file is empty."))
 
 
-def docx_to_sections(
-    text: str, sections: list[TemplateSection]
-) -> dict[str, str]:
+def docx_to_sections(text: str, sections: list[TemplateSection]) -> dict[str, str]:
     """Split an uploaded report's text into the template's text sections by their headings
     (compared without accents, case or numbering); text before any heading, or a file with no
     recognisable heading, goes to the first text section."""
@@ -757,8 +767,16 @@ def docx_to_sections(
     for line in text.split("\n"):
         folded = fold(_strip_numbering(line))
         matched = next(
-            (key for heading, key in targets if heading and folded and
-             (folded == heading or (folded.startswith(heading) and len(folded) - len(heading) < 4))),
+            (
+                key
+                for heading, key in targets
+                if heading
+                and folded
+                and (
+                    folded == heading
+                    or (folded.startswith(heading) and len(folded) - len(heading) < 4)
+                )
+            ),
             None,
         )
         if matched:
@@ -766,18 +784,25 @@ def docx_to_sections(
             continue
         collected.setdefault(current, []).append(line)
     return {
-        key: clean_multiline("\n".join(lines)) for key, lines in collected.items()
+        key: clean_multiline("\n".join(lines))
+        for key, lines in collected.items()
         if clean_multiline("\n".join(lines))
     }
 
 
 def _strip_numbering(line: str) -> str:
-    return re.sub(r"^\s*(?:[IVXLC]+|\d+|[a-zđ])[.)]\s*", "", line.strip(), flags=re.IGNORECASE
-                  ).rstrip(" :.")
+    return re.sub(
+        r"^\s*(?:[IVXLC]+|\d+|[a-zđ])[.)]\s*", "", line.strip(), flags=re.IGNORECASE
+    ).rstrip(" :.")
 
 
 def report_upload_docx(
-    *, report: SelfReview, actor: Any, data: bytes, filename: str, base_version: int,
+    *,
+    report: SelfReview,
+    actor: Any,
+    data: bytes,
+    filename: str,
+    base_version: int,
     proxy_reason: str = "",
 ) -> SelfReview:
     """Take the text of an uploaded .docx into the report's sections (so it counts and is
@@ -793,8 +818,12 @@ def report_upload_docx(
     content = dict(report.content or empty_content())
     content["sections"] = {**content.get("sections", {}), **docx_to_sections(text, sections)}
     report = report_save(
-        report=report, actor=actor, content=content, base_version=base_version,
-        kind=RevisionKind.UPLOAD, proxy_reason=proxy_reason,
+        report=report,
+        actor=actor,
+        content=content,
+        base_version=base_version,
+        kind=RevisionKind.UPLOAD,
+        proxy_reason=proxy_reason,
     )
     with transaction.atomic():
         report = _lock(report)
@@ -921,11 +950,10 @@ def reports_remind(
     if member_ids is not None:
         members = members.filter(pk__in=list(member_ids))
     member_list = list(members.values_list("pk", flat=True))
-    accounts = list(User.objects.filter(member_id__in=member_list, is_active=True)
-                    .select_related("member"))
-    title = _("Reminder: your self-review report for “%(campaign)s”") % {
-        "campaign": campaign.title
-    }
+    accounts = list(
+        User.objects.filter(member_id__in=member_list, is_active=True).select_related("member")
+    )
+    title = _("Reminder: your self-review report for “%(campaign)s”") % {"campaign": campaign.title}
     body = _("Please write and submit your report by %(day)s.") % {
         "day": campaign.due_on.strftime("%d/%m/%Y")
     }
