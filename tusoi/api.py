@@ -25,6 +25,7 @@ from ninja.utils import check_csrf
 
 from tusoi.accounts.services import api_token_authenticate
 from tusoi.members.services import StaleEdit
+from tusoi.reports.services.reviews import StaleReport
 
 MAX_PAGE = 500
 
@@ -57,6 +58,15 @@ FIELD_LABELS: dict[str, Any] = {
     "q": gettext_lazy("search text"),
     "limit": gettext_lazy("page size"),
     "offset": gettext_lazy("offset"),
+    # Self-review reports (tusoi/reports/api.py)
+    "campaign_id": gettext_lazy("campaign"),
+    "member_id": gettext_lazy("member"),
+    "content": gettext_lazy("report content"),
+    "sections": gettext_lazy("report sections"),
+    "checklist": gettext_lazy("self-assessment checklist"),
+    "commitments": gettext_lazy("self-correction plan"),
+    "proxy_reason": gettext_lazy("why you are entering the member's report"),
+    "note": gettext_lazy("note"),
 }
 
 
@@ -230,6 +240,21 @@ def _on_stale_edit(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
     )
 
 
+def _on_stale_report(request: HttpRequest, exc: StaleReport) -> HttpResponse:
+    """A report saved elsewhere first: the client learns the version to reload and the
+    revision that keeps the text it sent (None when nothing was kept, as for a stale submit)."""
+    return api.create_response(
+        request,
+        {
+            "detail": " ".join(exc.messages),
+            "errors": {},
+            "current_version": exc.current.version,
+            "kept_revision": exc.kept.number if exc.kept is not None else None,
+        },
+        status=409,
+    )
+
+
 def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(
         request, {"detail": _("Not found (or outside your scope)."), "errors": {}}, status=404
@@ -271,6 +296,8 @@ api = NinjaAPI(
 api.add_exception_handler(NinjaValidationError, _on_schema_error)
 api.add_exception_handler(DjangoValidationError, _on_service_error)
 api.add_exception_handler(StaleEdit, _on_stale_edit)
+# Looked up along the exception's MRO, so this subclass's handler wins over StaleEdit's.
+api.add_exception_handler(StaleReport, _on_stale_report)
 api.add_exception_handler(Http404, _on_not_found)
 api.add_exception_handler(AuthenticationError, _on_unauthenticated)
 api.add_exception_handler(PermissionDenied, _on_forbidden)

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tusoi.core.context_processors.tusoi",
+                "tusoi.notifications.context_processors.notifications",
             ],
         },
     },

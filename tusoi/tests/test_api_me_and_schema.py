@@ -1,5 +1,7 @@
 """The caller's own account over the API, and the published OpenAPI schema."""
 
+import re
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +22,21 @@ ENDPOINTS = {
     ("/api/v1/jobs/{id}", "get"): "jobs_detail",
     ("/api/v1/campaigns", "get"): "campaigns_list",
     ("/api/v1/campaigns/{id}", "get"): "campaigns_detail",
+    ("/api/v1/reports/mine", "get"): "reports_mine",
+    ("/api/v1/reports/open", "post"): "reports_open",
+    ("/api/v1/reports/commitments/mine", "get"): "reports_commitments_mine",
+    ("/api/v1/reports/commitments/{id}/progress", "post"): "reports_commitment_progress",
+    ("/api/v1/reports/campaigns/{campaign_id}/cells/{org_id}", "get"): "reports_cell_states",
+    ("/api/v1/reports/{id}", "get"): "reports_detail",
+    ("/api/v1/reports/{id}/content", "put"): "reports_save",
+    ("/api/v1/reports/{id}/submit", "post"): "reports_submit",
+    ("/api/v1/reports/{id}/return", "post"): "reports_return",
+    ("/api/v1/reports/{id}/accept", "post"): "reports_accept",
+    ("/api/v1/reports/{id}/confirm", "post"): "reports_confirm",
+    ("/api/v1/reports/{id}/revisions", "get"): "reports_revisions",
+    ("/api/v1/reports/{id}/revisions/{number}", "get"): "reports_revision",
+    ("/api/v1/notifications/", "get"): "notifications_list",
+    ("/api/v1/notifications/read", "post"): "notifications_read",
 }
 
 
@@ -34,8 +51,9 @@ def test_openapi_schema_lists_every_endpoint(client, db):
 
 def test_every_endpoint_reverses_by_its_url_name(db):
     for (path, _method), name in ENDPOINTS.items():
-        kwargs = {"id": 7} if "{id}" in path else {}
-        assert reverse(f"api:{name}", kwargs=kwargs) == path.replace("{id}", "7")
+        kwargs = {k: 7 for k in re.findall(r"{(\w+)}", path)}
+        expected = re.sub(r"{\w+}", "7", path)
+        assert reverse(f"api:{name}", kwargs=kwargs) == expected
 
 
 def test_schema_documents_both_ways_to_authenticate(client, db):

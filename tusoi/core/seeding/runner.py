@@ -25,6 +25,7 @@ from tusoi.core.seeding.generator import (
     generate_upper,
     make_plan,
 )
+from tusoi.core.seeding.reports import demo_reports_ensure
 from tusoi.core.seeding.writer import BulkWriter
 from tusoi.core.text import vn_sort_key
 from tusoi.members.models import Member, MemberStatus
@@ -218,6 +219,12 @@ def seed_run(
     if complete and plan.scale.demo_users:
         logins = demo_users_ensure(plan)
         demo_campaign_ensure(plan)
+        demo_reports_ensure(
+            root=Organization.objects.get(code=plan.root_code),
+            demo_cell=Organization.objects.get(code=f"{plan.root_code}-001-01-01"),
+            seed=plan.seed,
+            campaign_title=DEMO_CAMPAIGN_TITLE,
+        )
     sums = SeedBatch.objects.filter(run=key).aggregate(
         m=Sum("members"), c=Sum("cells"), o=Sum("organizations")
     )

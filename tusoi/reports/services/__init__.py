@@ -1,6 +1,7 @@
 """Writes of the reports app: reference lists and templates (templates.py), self-review
 reports, their workflow and commitments (reviews.py)."""
 
+from tusoi.reports.services.reminders import deadline_reminders_send
 from tusoi.reports.services.reviews import (
     RemindResult,
     StaleReport,
@@ -36,6 +37,7 @@ from tusoi.reports.services.templates import (
 )
 
 __all__ = [
+    "deadline_reminders_send",
     "RemindResult",
     "StaleReport",
     "commitment_progress_record",
