@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tusoi.reports",
     "tusoi.documents",
     "tusoi.notifications",
+    "tusoi.dedup",
     "huey.contrib.djhuey",
 ]
 
