@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "tusoi.imports",
     "tusoi.campaigns",
     "tusoi.reports",
+    "tusoi.meetings",
+    "tusoi.activities",
     "tusoi.documents",
     "tusoi.notifications",
     "tusoi.dedup",

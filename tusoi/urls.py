@@ -14,6 +14,8 @@ urlpatterns = [
     path("reports/", include("tusoi.reports.urls")),
     path("jobs/", include("tusoi.jobs.urls")),
     path("notifications/", include("tusoi.notifications.urls")),
+    path("meetings/", include("tusoi.meetings.urls")),
+    path("activities/", include("tusoi.activities.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -12,10 +12,18 @@ class NotificationKind(models.TextChoices):
     REPORT_PROXY = "report_proxy", _("Report entered on your behalf")
     REMINDER = "reminder", _("Reminder")
     DEADLINE = "deadline", _("Deadline coming")
+    MEETING_NOT_REGISTERED = "meeting_not_registered", _("Thematic meeting not registered")
+    MEETING_NOT_RECORDED = "meeting_not_recorded", _("Thematic meeting not recorded")
+    MEETING_RECORDED = "meeting_recorded", _("Comments from the meeting recorded")
 
 
 # Kinds that nag rather than inform: a person gets at most one of these a day.
-REMINDER_KINDS = (NotificationKind.REMINDER, NotificationKind.DEADLINE)
+REMINDER_KINDS = (
+    NotificationKind.REMINDER,
+    NotificationKind.DEADLINE,
+    NotificationKind.MEETING_NOT_REGISTERED,
+    NotificationKind.MEETING_NOT_RECORDED,
+)
 
 
 class EmailState(models.TextChoices):

@@ -30,6 +30,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     READ_REPORT_TEXT = "read_report_text"  # DOMAIN "Who reads what": the cell, its supervisors
     REVIEW_REPORTS = "review_reports"  # return, accept, enter on a member's behalf, remind
+    MANAGE_MEETINGS = "manage_meetings"  # register and record the cell's thematic meeting
 
 
 ACTION_ROLES: dict[Action, frozenset[str]] = {
@@ -41,7 +42,14 @@ ACTION_ROLES: dict[Action, frozenset[str]] = {
     Action.VIEW_AUDIT: frozenset({Role.COMMITTEE, Role.ADMIN}),
     Action.READ_REPORT_TEXT: frozenset({Role.SECRETARY, Role.SUPERVISOR}),
     Action.REVIEW_REPORTS: frozenset({Role.SECRETARY}),
+    Action.MANAGE_MEETINGS: frozenset({Role.SECRETARY}),
 }
+
+# What stays with the cell even for superusers: its members' report text, their review and the
+# record of its meeting.
+CELL_ONLY_ACTIONS = frozenset(
+    {Action.READ_REPORT_TEXT, Action.REVIEW_REPORTS, Action.MANAGE_MEETINGS}
+)
 
 # Which roles a grantor holding a role may hand out inside their subtree.
 GRANTABLE_BY: dict[str, frozenset[str]] = {
@@ -71,7 +79,7 @@ class Scope:
     def is_global(self, action: Action) -> bool:
         # Superusers administer everything except report text and its review, which stay
         # with the cell.
-        return self.is_superuser and action not in (Action.READ_REPORT_TEXT, Action.REVIEW_REPORTS)
+        return self.is_superuser and action not in CELL_ONLY_ACTIONS
 
     def covers(self, action: Action, path: str) -> bool:
         return self.is_global(action) or any(path.startswith(p) for p in self.paths(action))

@@ -105,21 +105,19 @@ def _day(value: datetime.date | None) -> str:
 
 def _particulars(report: SelfReview) -> list[Block]:
     member = report.member
+    admitted = _("Date admitted to the Party:") + " " + _day(member.admitted_on)
+    if member.official_on:
+        admitted += "; " + _("official member since:") + " " + _day(member.official_on)
     lines = [
-        f"{_('Full name:')} {member.full_name}",
-        f"{_('Date of birth:')} {_day(member.birth_date)}",
-        f"{_('Date admitted to the Party:')} {_day(member.admitted_on)}"
-        + (
-            f"; {_('official member since:')} {_day(member.official_on)}"
-            if member.official_on
-            else ""
-        ),
+        _("Full name:") + " " + member.full_name,
+        _("Date of birth:") + " " + _day(member.birth_date),
+        admitted,
     ]
     if member.position:
-        lines.append(f"{_('Position:')} {member.position}")
+        lines.append(_("Position:") + " " + member.position)
     if member.job:
-        lines.append(f"{_('Job:')} {member.job}")
-    lines.append(f"{_('Cell:')} {member.cell.name}")
+        lines.append(_("Job:") + " " + member.job)
+    lines.append(_("Cell:") + " " + member.cell.name)
     return [Paragraph(line) for line in lines]
 
 
@@ -144,7 +142,8 @@ def _sections(report: SelfReview, sections: list[TemplateSection]) -> list[Block
             blocks.extend(_plan(commitments))
     if commitments and not has_plan:
         # A template without a plan section still prints the commitments the writer made.
-        blocks.append(Heading(f"{_numeral(len(numbered) + 1)}. {_('Self-correction plan')}"))
+        plan_heading = _("Self-correction plan")
+        blocks.append(Heading(f"{_numeral(len(numbered) + 1)}. {plan_heading}"))
         blocks.extend(_plan(commitments))
     return blocks
 

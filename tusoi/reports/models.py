@@ -246,6 +246,9 @@ class SelfReview(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_late = models.BooleanField(_("submitted late"), default=False)
     returned_reason = models.TextField(_("why it was returned"), blank=True)
+    # Set when the report is read at the cell's thematic meeting (meetings app): a report read
+    # there counts as presented (DOMAIN.md), whatever its state.
+    presented_at = models.DateTimeField(_("presented at the meeting"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("returned or accepted by"),

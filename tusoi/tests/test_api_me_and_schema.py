@@ -37,6 +37,32 @@ ENDPOINTS = {
     ("/api/v1/reports/{id}/revisions/{number}", "get"): "reports_revision",
     ("/api/v1/notifications/", "get"): "notifications_list",
     ("/api/v1/notifications/read", "post"): "notifications_read",
+    ("/api/v1/meetings/campaigns/{campaign_id}/orgs/{org_id}/cells", "get"): "meetings_cell_states",
+    ("/api/v1/meetings/campaigns/{campaign_id}/orgs/{org_id}/calendar", "get"): "meetings_calendar",
+    (
+        "/api/v1/meetings/campaigns/{campaign_id}/cells/{org_id}/registration",
+        "get",
+    ): "meetings_registration",
+    (
+        "/api/v1/meetings/campaigns/{campaign_id}/cells/{org_id}/registration",
+        "post",
+    ): "meetings_register",
+    ("/api/v1/meetings/supervision", "get"): "meetings_my_assignments",
+    ("/api/v1/meetings/{id}", "get"): "meetings_detail",
+    ("/api/v1/meetings/{id}", "patch"): "meetings_change",
+    ("/api/v1/meetings/{id}/cancel", "post"): "meetings_cancel",
+    ("/api/v1/meetings/{id}/notes", "post"): "meetings_visit_note",
+    ("/api/v1/meetings/{id}/record", "get"): "meetings_record_detail",
+    ("/api/v1/meetings/{id}/record/phases/{number}", "put"): "meetings_record_phase_save",
+    ("/api/v1/meetings/{id}/record/conclusion", "post"): "meetings_record_conclude",
+    ("/api/v1/activities/orgs/{org_id}", "get"): "activities_list",
+    ("/api/v1/activities/orgs/{org_id}", "post"): "activities_create",
+    ("/api/v1/activities/orgs/{org_id}/counts", "get"): "activities_counts",
+    ("/api/v1/activities/{id}", "get"): "activities_detail",
+    ("/api/v1/activities/{id}/attachments", "post"): "activities_attach",
+    ("/api/v1/activities/{id}/attachments/{attachment_id}", "get"): "activities_attachment",
+    ("/api/v1/activities/orgs/{org_id}/commendations", "get"): "commendations_list",
+    ("/api/v1/activities/orgs/{org_id}/commendations", "post"): "commendations_create",
 }
 
 

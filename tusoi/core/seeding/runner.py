@@ -25,6 +25,7 @@ from tusoi.core.seeding.generator import (
     generate_upper,
     make_plan,
 )
+from tusoi.core.seeding.meetings import demo_meetings_ensure
 from tusoi.core.seeding.reports import demo_reports_ensure
 from tusoi.core.seeding.writer import BulkWriter
 from tusoi.core.text import vn_sort_key
@@ -220,6 +221,12 @@ def seed_run(
         logins = demo_users_ensure(plan)
         demo_campaign_ensure(plan)
         demo_reports_ensure(
+            root=Organization.objects.get(code=plan.root_code),
+            demo_cell=Organization.objects.get(code=f"{plan.root_code}-001-01-01"),
+            seed=plan.seed,
+            campaign_title=DEMO_CAMPAIGN_TITLE,
+        )
+        demo_meetings_ensure(
             root=Organization.objects.get(code=plan.root_code),
             demo_cell=Organization.objects.get(code=f"{plan.root_code}-001-01-01"),
             seed=plan.seed,

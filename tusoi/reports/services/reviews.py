@@ -215,7 +215,7 @@ def content_clean(sections: list[TemplateSection], raw: Mapping[str, Any] | None
             )
             continue
         key = clean_text(str(entry.get("key") or ""))[:40] or uuid.uuid4().hex[:12]
-        if key in seen_keys:
+        if key in seen_keys or key.startswith("meeting-"):  # "meeting-" keys: meeting comments
             key = uuid.uuid4().hex[:12]
         seen_keys.add(key)
         out["commitments"].append({"key": key, "what": what, "due_on": due_on, "measure": measure})
@@ -629,7 +629,9 @@ def _sync_commitments(report: SelfReview) -> None:
             to_update.append(row)
     Commitment.objects.bulk_create(to_create)
     Commitment.objects.bulk_update(to_update, ["position", "what", "due_on", "measure"])
-    report.commitments.exclude(key__in=keep).delete()
+    # Commitments made from meeting comments (meetings app, key "meeting-<comment id>") are not
+    # part of the typed plan: a resubmission keeps them.
+    report.commitments.exclude(key__in=keep).exclude(key__startswith="meeting-").delete()
 
 
 def _decide(report: SelfReview, actor: Any) -> SelfReview:
