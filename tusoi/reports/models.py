@@ -177,6 +177,8 @@ class ReportStatus(models.TextChoices):
 # A report counts towards the campaign's targets in these states (DOMAIN.md: submitted or later;
 # a returned report does not count until it is resubmitted). Issue 5 adds "presented".
 COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED, ReportStatus.ACCEPTED)
+# The same rule as a filter: a report read at the thematic meeting counts whatever its state.
+COUNTED_Q = models.Q(status__in=COUNTED_STATUSES) | models.Q(presented_at__isnull=False)
 # States in which the writer may still change the text.
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
@@ -282,7 +284,7 @@ class SelfReview(models.Model):
 
     @property
     def is_counted(self) -> bool:
-        return self.status in COUNTED_STATUSES
+        return self.status in COUNTED_STATUSES or self.presented_at is not None
 
     @property
     def is_editable_status(self) -> bool:

@@ -23,6 +23,7 @@ from tusoi.orgs.models import Organization
 from tusoi.orgs.permissions import Action, scope_for
 from tusoi.orgs.tree import successor
 from tusoi.reports.models import (
+    COUNTED_Q,
     COUNTED_STATUSES,
     Commitment,
     CommitmentProgress,
@@ -170,7 +171,7 @@ def cell_report_rows(campaign: Campaign, cell: Organization) -> tuple[list[CellR
 
 def members_without_counted_report(campaign: Campaign, cell: Organization) -> QuerySet[Member]:
     counted = SelfReview.objects.filter(
-        campaign=campaign, member=OuterRef("pk"), status__in=COUNTED_STATUSES
+        COUNTED_Q, campaign=campaign, member=OuterRef("pk")
     )
     return (
         Member.objects.filter(cell=cell, merged_into__isnull=True)

@@ -27,7 +27,7 @@ from tusoi.members.models import Member, MemberStatus
 from tusoi.notifications.models import NotificationKind
 from tusoi.notifications.services import reminders_create_many
 from tusoi.orgs.tree import successor
-from tusoi.reports.models import COUNTED_STATUSES, SelfReview
+from tusoi.reports.models import COUNTED_Q, SelfReview
 from tusoi.reports.selectors.reviews import EXCLUDED_STATUSES
 
 # Days before the due date on which members are reminded (0: the due date itself).
@@ -54,7 +54,7 @@ def members_to_remind(campaign: Campaign) -> QuerySet[Member]:
 
     path = campaign.organization.path
     counted = SelfReview.objects.filter(
-        campaign=campaign, member=OuterRef("pk"), status__in=COUNTED_STATUSES
+        COUNTED_Q, campaign=campaign, member=OuterRef("pk")
     )
     account = User.objects.filter(member=OuterRef("pk"), is_active=True)
     return (

@@ -426,3 +426,14 @@ def test_docx_text_is_split_by_the_templates_headings(setup):
     split = docx_to_sections(text, sections)
     assert split[second.key] == "Nội dung phần hai."
     assert "Nội dung phần một." in split[first.key]
+
+
+def test_a_report_read_at_the_meeting_counts_whatever_its_state(setup, tree):
+    from tusoi.reports.models import SelfReview
+    from tusoi.reports.selectors.reviews import members_without_counted_report
+
+    assert tree.member_a in members_without_counted_report(setup.campaign, tree.cell_a)
+    SelfReview.objects.filter(pk=setup.report.pk).update(presented_at=timezone.now())
+    setup.report.refresh_from_db()
+    assert setup.report.status == ReportStatus.DRAFT and setup.report.is_counted
+    assert tree.member_a not in members_without_counted_report(setup.campaign, tree.cell_a)
