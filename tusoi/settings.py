@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tusoi.reports",
     "tusoi.meetings",
     "tusoi.activities",
+    "tusoi.monitoring",
     "tusoi.documents",
     "tusoi.notifications",
     "tusoi.dedup",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("tusoi.notifications.urls")),
     path("meetings/", include("tusoi.meetings.urls")),
     path("activities/", include("tusoi.activities.urls")),
+    path("monitoring/", include("tusoi.monitoring.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

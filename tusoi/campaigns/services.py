@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record, diff, snapshot
 from tusoi.campaigns.models import Campaign, CampaignStatus, GuidingDocument
+from tusoi.core.events import publish
 from tusoi.core.text import clean_multiline, clean_text
 from tusoi.orgs.models import Organization
 from tusoi.orgs.permissions import Action, scope_for
@@ -206,6 +207,7 @@ def _change_status(
         changes={"status": [before, to]},
         note=note,
     )
+    publish("campaign_status_changed", campaign_id=current.pk)
     return current
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from tusoi.audit.models import AuditEvent
 from tusoi.core.bulk import BulkTable, db_now, insert_rows
+from tusoi.core.events import publish
 from tusoi.core.text import fold, vn_sort_key
 from tusoi.members.models import (
     ChangeKind,
@@ -619,6 +620,7 @@ def apply(plan: ImportPlan, *, actor: Any, progress: Any = None) -> ImportResult
             )
         insert_rows(events, rows)
         report(progress, "advance", len(batch))
+    publish("subtree_changed", path=root.path)
     return ImportResult(
         created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged
     )

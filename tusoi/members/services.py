@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record, diff, snapshot
+from tusoi.core.events import publish
 from tusoi.core.text import clean_text, fold, vn_sort_key
 from tusoi.members.models import (
     ChangeKind,
@@ -149,6 +150,7 @@ def member_create(
         organization=cell,
         changes=diff({}, snapshot(member, _AUDITED)),
     )
+    publish("cells_changed", cell_ids=[cell.pk])
     return member
 
 
@@ -188,6 +190,7 @@ def member_update(*, actor: Any, member: Member, expected_version: int, **fields
         organization=current.cell,
         changes=changes,
     )
+    publish("cells_changed", cell_ids=[current.cell_id])
     return current
 
 
@@ -290,6 +293,7 @@ def member_change_status(
         changes=diff(before, snapshot(current, _AUDITED)),
         note=f"{ChangeKind(change).label} {on:%d/%m/%Y} {clean_text(reason)}",
     )
+    publish("cells_changed", cell_ids=[open_period.cell_id, current.cell_id])
     return current
 
 
@@ -356,6 +360,7 @@ def member_merge(*, actor: Any, keep: Member, drop: Member) -> Member:
         organization=drop.cell,
         changes={"merged_into": [None, str(keep)]},
     )
+    publish("cells_changed", cell_ids=[keep.cell_id, drop.cell_id])
     return keep
 
 

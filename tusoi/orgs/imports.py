@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record_many, diff, snapshot
+from tusoi.core.events import publish
 from tusoi.core.text import fold, vn_sort_key
 from tusoi.orgs.models import Organization, OrgKind
 from tusoi.orgs.permissions import Action, scope_for
@@ -711,6 +712,7 @@ def apply(plan: ImportPlan, *, actor: Any, progress: Any = None) -> ImportResult
             list(dirty_counters.values()), ["child_counter"], batch_size=500
         )
     audit_record_many(events)
+    publish("subtree_changed", path=root.path)
     return ImportResult(
         created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record, diff, snapshot
+from tusoi.core.events import publish
 from tusoi.core.text import clean_text, vn_sort_key
 from tusoi.orgs.models import Organization, OrgKind
 from tusoi.orgs.tree import MAX_SEGMENT, depth_of, segment, successor
@@ -73,6 +74,7 @@ def organization_create(
         organization=org,
         changes=diff({}, snapshot(org, _AUDITED)),
     )
+    publish("cells_changed", cell_ids=[org.pk])
     return org
 
 
@@ -101,6 +103,7 @@ def organization_update(
             organization=org,
             changes=changes,
         )
+    publish("cells_changed", cell_ids=[org.pk])
     return org
 
 
@@ -131,6 +134,7 @@ def organization_move(*, actor: Any, org: Organization, new_parent: Organization
         organization=org,
         changes={"parent": [str(old_parent) if old_parent else None, str(new_parent)]},
     )
+    publish("subtree_changed", path=org.path)
     return org
 
 

@@ -502,3 +502,7 @@ def reports_revisions(request, id: int) -> QuerySet[ReportRevision]:  # noqa: A0
 def reports_revision(request, id: int, number: int) -> ReportRevision:  # noqa: A002
     report = _readable(request, id)
     return get_object_or_404(report.revisions.select_related("saved_by__member"), number=number)
+
+
+# Copy detection (issue 7): its own module, mounted here.
+router.add_router("", "tusoi.reports.api_copies.router")

@@ -436,3 +436,111 @@ class CommitmentProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id} {self.status} {self.on}"
+
+
+# Copy detection (issue 7) -------------------------------------------------------------------------
+
+
+class CopyMatchKind(models.TextChoices):
+    REPORT = "report", _("Another report of the campaign")
+    TEMPLATE = "template", _("The template's sample text")
+    OWN = "own", _("The member's own report of another campaign")
+
+
+class CopyCheck(models.Model):
+    """The stored result of comparing a report's text with the campaign's other reports, the
+    template's sample text and the member's reports of other campaigns: advice for the cell and
+    its supervisors, never a verdict. One per report, replaced at each check."""
+
+    report = models.OneToOneField(SelfReview, on_delete=models.CASCADE, related_name="copy_check")
+    # The report's campaign, kept here so counts per campaign and subtree are one indexed query.
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="copy_checks"
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    # Of the closest counterparts: plain Jaccard index and containment (share of this report's
+    # phrases found in the other), and the app's score (containment with formulaic phrases left
+    # out), which decides the flag.
+    jaccard = models.FloatField(_("similarity"), default=0)
+    containment = models.FloatField(_("share found elsewhere"), default=0)
+    score = models.FloatField(_("copy score"), default=0)
+    flagged = models.BooleanField(_("flagged as a likely copy"), default=False)
+    match_count = models.PositiveSmallIntegerField(_("close texts"), default=0)
+    # Whether this report's phrases were counted in the campaign's sample of formulaic language.
+    in_sample = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("copy check")
+        verbose_name_plural = _("copy checks")
+        indexes = [
+            models.Index(fields=["campaign", "flagged"], name="copycheck_campaign_flag_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.score:.2f}"
+
+
+class CopyMatch(models.Model):
+    """One close counterpart of a checked report: another report of the campaign, the
+    template's sample text, or the member's own report of another campaign."""
+
+    copy_check = models.ForeignKey(CopyCheck, on_delete=models.CASCADE, related_name="matches")
+    kind = models.CharField(_("compared with"), max_length=10, choices=CopyMatchKind.choices)
+    other_report = models.ForeignKey(
+        SelfReview, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    jaccard = models.FloatField(_("similarity"))
+    containment = models.FloatField(_("share found in it"))
+    score = models.FloatField(_("copy score"))
+
+    class Meta:
+        verbose_name = _("copy match")
+        verbose_name_plural = _("copy matches")
+        ordering = ["copy_check", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["copy_check", "other_report"], name="copymatch_one_per_counterpart"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="template", other_report__isnull=True)
+                | (~models.Q(kind="template") & models.Q(other_report__isnull=False)),
+                name="copymatch_other_report_unless_template",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.copy_check_id} ~ {self.other_report_id or self.kind}: {self.score:.2f}"
+
+
+class CopySample(models.Model):
+    """How many reports of a campaign were counted into its sample of formulaic language (the
+    first report checked in each cell, up to a bound), and whether the rare phrases were pruned
+    once the sample was full."""
+
+    campaign = models.OneToOneField(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="copy_sample"
+    )
+    reports = models.PositiveIntegerField(default=0)
+    pruned = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.reports}"
+
+
+class CopyPhrase(models.Model):
+    """In how many reports of the campaign's sample a phrase (a word 3-shingle, by a stable
+    64-bit hash) occurs: phrases in a large share of them are formulaic and weigh nothing in the
+    app's copy score."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    shingle = models.BigIntegerField()
+    reports = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "shingle"], name="copyphrase_unique"),
+        ]
+        indexes = [models.Index(fields=["campaign", "reports"], name="copyphrase_common_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.shingle}: {self.reports}"

@@ -8,6 +8,11 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from tusoi.campaigns.models import Campaign
+from tusoi.jobs.models import Job
+from tusoi.jobs.services import Progress, job_handler
+from tusoi.reports.services.copies import JOB_KIND as COPY_RECHECK
+from tusoi.reports.services.copies import campaign_copy_recheck
 from tusoi.reports.services.reminders import deadline_reminders_send
 
 logger = logging.getLogger(__name__)
@@ -31,3 +36,12 @@ def deadline_reminders() -> int:
     sent = deadline_reminders_send()
     logger.info("deadline reminders: %s members notified", sent)
     return sent
+
+
+# Copy detection (issue 7): the issuing committee's re-check of a whole campaign.
+@job_handler(COPY_RECHECK)
+def copy_recheck(job: Job, progress: Progress) -> None:
+    """Index every submitted report of the campaign again, then check each against all the
+    others; progress counts both passes."""
+    campaign = Campaign.objects.select_related("organization").get(pk=job.params["campaign"])
+    campaign_copy_recheck(campaign=campaign, progress=progress)

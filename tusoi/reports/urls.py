@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tusoi.reports.views import cell, editor, files
+from tusoi.reports.views import cell, copies, editor, files
 from tusoi.reports.views import templates as views
 
 app_name = "reports"
@@ -41,9 +41,7 @@ urlpatterns = [
     path("r/<int:pk>/return/", cell.report_return_view, name="report_return"),
     path("r/<int:pk>/accept/", cell.report_accept_view, name="report_accept"),
     path("r/<int:pk>/confirm/", cell.report_confirm_view, name="report_confirm"),
-    path(
-        "campaign/<int:campaign_pk>/cell/<int:org_pk>/", cell.cell_reports, name="cell_reports"
-    ),
+    path("campaign/<int:campaign_pk>/cell/<int:org_pk>/", cell.cell_reports, name="cell_reports"),
     path(
         "campaign/<int:campaign_pk>/cell/<int:org_pk>/remind/",
         cell.cell_remind,
@@ -55,8 +53,13 @@ urlpatterns = [
         name="proxy_open",
     ),
     path("commitments/", cell.commitments_mine, name="commitments_mine"),
-    path(
-        "commitments/<int:pk>/progress/", cell.commitment_progress, name="commitment_progress"
-    ),
+    path("commitments/<int:pk>/progress/", cell.commitment_progress, name="commitment_progress"),
     path("cell/<int:org_pk>/commitments/", cell.cell_commitments, name="cell_commitments"),
+]
+
+# Copy detection: the side-by-side view (?with=<report id> or ?with=template) and the issuing
+# committee's re-check of a whole campaign.
+urlpatterns += [
+    path("r/<int:pk>/compare/", copies.copy_compare, name="copy_compare"),
+    path("campaign/<int:campaign_pk>/copies/recheck/", copies.copy_recheck, name="copy_recheck"),
 ]

@@ -37,6 +37,49 @@ ENDPOINTS = {
     ("/api/v1/reports/{id}/revisions/{number}", "get"): "reports_revision",
     ("/api/v1/notifications/", "get"): "notifications_list",
     ("/api/v1/notifications/read", "post"): "notifications_read",
+    ("/api/v1/reports/{id}/copy-check", "get"): "reports_copy_check",
+    ("/api/v1/reports/campaigns/{campaign_id}/copy-flags/{org_id}", "get"): "reports_copy_flags",
+    (
+        "/api/v1/monitoring/campaigns/{campaign_id}/orgs/{org_id}/dashboard",
+        "get",
+    ): "monitoring_dashboard",
+    (
+        "/api/v1/monitoring/campaigns/{campaign_id}/orgs/{org_id}/progress",
+        "get",
+    ): "monitoring_progress",
+    (
+        "/api/v1/monitoring/campaigns/{campaign_id}/orgs/{org_id}/cells-not-registered",
+        "get",
+    ): "monitoring_cells_not_registered",
+    (
+        "/api/v1/monitoring/campaigns/{campaign_id}/orgs/{org_id}/cells-overdue",
+        "get",
+    ): "monitoring_cells_overdue",
+    (
+        "/api/v1/monitoring/campaigns/{campaign_id}/orgs/{org_id}/members-without-report",
+        "get",
+    ): "monitoring_members_without_report",
+    (
+        "/api/v1/monitoring/campaigns/{campaign_id}/orgs/{org_id}/difficulties",
+        "get",
+    ): "monitoring_difficulties_list",
+    (
+        "/api/v1/monitoring/campaigns/{campaign_id}/orgs/{org_id}/difficulties",
+        "post",
+    ): "monitoring_difficulties_create",
+    (
+        "/api/v1/monitoring/campaigns/{campaign_id}/orgs/{org_id}/difficulties/counts",
+        "get",
+    ): "monitoring_difficulties_counts",
+    (
+        "/api/v1/monitoring/campaigns/{campaign_id}/orgs/{org_id}/progress-reports",
+        "get",
+    ): "monitoring_progress_reports_list",
+    ("/api/v1/monitoring/progress-reports/{id}", "get"): "monitoring_progress_reports_detail",
+    (
+        "/api/v1/monitoring/progress-reports/{id}/submit",
+        "post",
+    ): "monitoring_progress_reports_submit",
     ("/api/v1/meetings/campaigns/{campaign_id}/orgs/{org_id}/cells", "get"): "meetings_cell_states",
     ("/api/v1/meetings/campaigns/{campaign_id}/orgs/{org_id}/calendar", "get"): "meetings_calendar",
     (

@@ -164,6 +164,7 @@ def demo_reports_ensure(
         demo_plans = [p for p in plans if p.member.cell_id == demo_cell.pk]
         written = _write_with_services(rng, ctx, demo_plans)
         written += _write_bulk(rng, ctx, [p for p in plans if p.member.cell_id != demo_cell.pk])
+        demo_copies_plant(campaign=campaign, demo_cell=demo_cell)
     return written
 
 
@@ -656,3 +657,155 @@ def _write_notifications(ctx: Context, built: list[_Built], ids: dict[int, int])
                 }
             )
     _insert(Notification, rows)
+
+
+# Copy detection (issue 7): planted copies in the demo cell, then every report checked -------------
+
+# An original report with the specifics only its writer would know.
+COPY_SOURCE = [
+    "Năm qua tôi được chi bộ phân công theo dõi việc tiếp nhận và trả kết quả hồ sơ một cửa "
+    "của văn phòng. Có tuần tôi ở lại đến bảy giờ tối để kịp trả giấy chứng nhận cho bà con tổ "
+    "9 ven kênh thủy lợi, vì nhiều người đã phải đi lại ba bốn lần.",
+    "Tôi tự nhận thấy mình còn nóng nảy, chưa hòa nhã khi trao đổi với người dân mang thiếu giấy "
+    "tờ. Có lần tôi đã nói to với một cụ ông ở ngõ 14 và sau đó phải đến tận nhà xin lỗi; việc "
+    "đó làm tôi day dứt suốt nhiều ngày.",
+    "Về học tập, tôi mới đọc lướt Kết luận 21 chứ chưa ghi chép, chưa liên hệ được với công việc "
+    "cụ thể của mình. Trong các buổi sinh hoạt chi bộ tôi ít phát biểu, thường để các đồng chí "
+    "lớn tuổi nói trước.",
+    "Nguyên nhân chính là tôi chưa sắp xếp thời gian hợp lý giữa việc cơ quan và việc chăm lo "
+    "sức khỏe cho mẹ ở quê; mỗi tháng tôi về Nam Định hai lần nên việc tự học bị bỏ dở.",
+    "Tôi cũng còn ngại va chạm: khi thấy đồng nghiệp nhận phong bì cảm ơn của người làm thủ tục, "
+    "tôi chỉ nhắc riêng một lần rồi thôi, không báo cáo với chi bộ.",
+    "Để sửa, từ tháng sau tôi sẽ lập sổ theo dõi từng hồ sơ trễ hẹn và gọi điện báo trước cho "
+    "người dân, không để ai phải đi lại quá hai lần vì một thủ tục.",
+    "Mỗi tối thứ Năm tôi dành một giờ đọc và ghi chép nghị quyết, rồi xin phát biểu ít nhất một "
+    "ý kiến trong mỗi buổi sinh hoạt chi bộ.",
+    "Khi gặp việc sai trái trong cơ quan tôi sẽ nói thẳng trong cuộc họp và báo cáo đồng chí bí "
+    "thư, không né tránh như trước.",
+]
+# The first copy: paragraphs reordered, one left out, a few details changed.
+COPY_EDITS = [
+    ("tổ 9", "tổ 7"),
+    ("ngõ 14", "ngõ 12"),
+    ("Nam Định", "Thái Bình"),
+    ("thứ Năm", "thứ Ba"),
+]
+COPY_ORDER = [1, 0, 3, 2, 5, 6, 7]
+# The template's example texts (the demo adds them to three sections of the member template).
+SAMPLE_TEXTS = {
+    "loi-the": "Từ khi được kết nạp, tôi luôn ghi nhớ lời thề trước cờ Đảng: trung thành với "
+    "mục đích lý tưởng của Đảng, chấp hành nghiêm Điều lệ Đảng, nghị quyết của chi bộ; trong "
+    "công việc và nơi cư trú tôi luôn cố gắng gương mẫu, giữ gìn phẩm chất đạo đức, lối sống "
+    "giản dị, gần gũi nhân dân.",
+    "uu-diem": "Tôi luôn chấp hành sự phân công của chi bộ và cơ quan, hoàn thành đúng hạn các "
+    "việc được giao trong năm; tham gia đầy đủ sinh hoạt chi bộ, đóng đảng phí đúng quy định; "
+    "giữ gìn đoàn kết nội bộ, gần gũi, lắng nghe ý kiến của quần chúng nơi công tác và nơi cư "
+    "trú.",
+    "han-che": "Có lúc tôi chưa mạnh dạn tự phê bình và phê bình, còn nể nang trong góp ý; việc "
+    "nghiên cứu, học tập nghị quyết chưa thường xuyên; có việc còn giải quyết chậm so với thời "
+    "hạn được giao.",
+    "giai-phap": "Tôi sẽ dành thời gian tự học nghị quyết mỗi tuần, mạnh dạn góp ý thẳng thắn "
+    "trong sinh hoạt chi bộ và lập kế hoạch công việc theo tuần để không việc nào bị trễ hạn.",
+}
+# What the member who pasted the examples wrote where the template has none.
+SAMPLE_PASTER_OWN = "Nguyên nhân chủ yếu là do bản thân chưa tự giác học tập và rèn luyện."
+
+
+def _old_tones(text: str) -> str:
+    for new, old in (("òa", "oà"), ("ỏe", "oẻ"), ("ủy", "uỷ"), ("óa", "oá"), ("ọa", "oạ")):
+        text = text.replace(new, old)
+    return text
+
+
+def _edited(paragraphs: list[str]) -> list[str]:
+    out = []
+    for index in COPY_ORDER:
+        paragraph = paragraphs[index]
+        for before, after in COPY_EDITS:
+            paragraph = paragraph.replace(before, after)
+        out.append(paragraph)
+    return out
+
+
+def _old_and_legacy(paragraphs: list[str]) -> list[str]:
+    """The old tone style, with three paragraphs pasted from a document typed in TCVN3."""
+    from tusoi.dedup.normalize import to_tcvn3
+
+    return [to_tcvn3(p) if i in (2, 3, 6) else _old_tones(p) for i, p in enumerate(paragraphs)]
+
+
+def _spread(sections: list[Any], paragraphs: list[str]) -> dict[str, str]:
+    """Paragraphs over the template's text sections in order, each long enough."""
+    texts = [s for s in sections if s.kind == "text" and s.required]
+    chunks: dict[str, list[str]] = {s.key: [] for s in texts}
+    current = 0
+    for paragraph in paragraphs:
+        chunks[texts[current].key].append(paragraph)
+        if (
+            len("\n".join(chunks[texts[current].key])) >= texts[current].min_chars
+            and current < len(texts) - 1
+        ):
+            current += 1
+    return {key: "\n".join(parts) for key, parts in chunks.items() if parts}
+
+
+def _rewrite(report: SelfReview, sections: list[Any], texts: dict[str, str]) -> None:
+    """Replace the report's text sections (its checklist and plan stay), in every revision too,
+    so its history reads as if it had been written so."""
+    from tusoi.reports.services import content_text
+
+    content = {**report.content, "sections": texts}
+    full_text = content_text(sections, content)
+    SelfReview.objects.filter(pk=report.pk).update(
+        content=content, full_text=full_text, char_count=len(full_text)
+    )
+    ReportRevision.objects.filter(report=report).exclude(kind=RevisionKind.CONFLICT).update(
+        content=content, char_count=len(full_text)
+    )
+
+
+def demo_copies_plant(*, campaign: Campaign, demo_cell: Organization) -> None:
+    """In the demo logins' cell: one member's original report, two members' reports that
+    largely repeat it (one with paragraphs reordered and details changed, one in the old tone
+    style with paragraphs pasted from a TCVN3 document), and one that pastes the template's
+    example texts. Then every submitted report of the campaign is checked, in bulk, as the
+    issuing committee's re-check does."""
+    from tusoi.accounts.models import User
+    from tusoi.reports.selectors import template_effective_sections
+    from tusoi.reports.services.copies import campaign_copy_recheck
+
+    set_apart = set(
+        User.objects.filter(username__in=["bithu", "dangvien"]).values_list("member_id", flat=True)
+    )
+    reports = [
+        r
+        for r in SelfReview.objects.filter(campaign=campaign, member__cell=demo_cell)
+        .select_related("template", "member")
+        .order_by("member__card_number")
+        if r.member_id not in set_apart
+        and r.status in (ReportStatus.ACCEPTED, ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED)
+    ]
+    # The original and the sample paster among the accepted (ordinary members' template
+    # first), the copiers among the others.
+    reports.sort(key=lambda r: (r.status != ReportStatus.ACCEPTED, r.template.audience != "member"))
+    if len(reports) >= 4:
+        source, paster, *copiers = reports[:4]
+        for report, paragraphs in (
+            (source, COPY_SOURCE),
+            (copiers[0], _edited(COPY_SOURCE)),
+            (copiers[1], _old_and_legacy(COPY_SOURCE)),
+        ):
+            sections = template_effective_sections(report.template)
+            _rewrite(report, sections, _spread(sections, paragraphs))
+        sections = template_effective_sections(paster.template)
+        for section in sections:
+            if section.key in SAMPLE_TEXTS and not section.sample_text:
+                section.sample_text = SAMPLE_TEXTS[section.key]
+                section.save(update_fields=["sample_text"])
+        texts = {
+            s.key: SAMPLE_TEXTS.get(s.key, SAMPLE_PASTER_OWN)
+            for s in sections
+            if s.kind == "text" and s.required
+        }
+        _rewrite(paster, sections, texts)
+    campaign_copy_recheck(campaign=campaign)

@@ -26,6 +26,7 @@ from tusoi.core.seeding.generator import (
     make_plan,
 )
 from tusoi.core.seeding.meetings import demo_meetings_ensure
+from tusoi.core.seeding.monitoring import demo_monitoring_ensure
 from tusoi.core.seeding.reports import demo_reports_ensure
 from tusoi.core.seeding.writer import BulkWriter
 from tusoi.core.text import vn_sort_key
@@ -229,6 +230,11 @@ def seed_run(
         demo_meetings_ensure(
             root=Organization.objects.get(code=plan.root_code),
             demo_cell=Organization.objects.get(code=f"{plan.root_code}-001-01-01"),
+            seed=plan.seed,
+            campaign_title=DEMO_CAMPAIGN_TITLE,
+        )
+        demo_monitoring_ensure(
+            root=Organization.objects.get(code=plan.root_code),
             seed=plan.seed,
             campaign_title=DEMO_CAMPAIGN_TITLE,
         )

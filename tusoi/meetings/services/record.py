@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record
 from tusoi.campaigns.models import CampaignStatus
+from tusoi.core.events import publish
 from tusoi.core.text import clean_multiline, clean_text
 from tusoi.meetings.models import (
     Attendance,
@@ -512,6 +513,7 @@ def _write_presentations(
             )
         )
         SelfReview.objects.filter(pk__in=set(report_ids) - still).update(presented_at=None)
+    publish("cells_changed", member_ids=[*existing, *wanted], campaign_id=meeting.campaign_id)
 
 
 def phase_record_save(
@@ -571,6 +573,7 @@ def phase_record_save(
             )
         _bump(meeting)
         _update_status(meeting, phases, actor)
+        publish("cells_changed", cell_ids=[meeting.cell_id], campaign_id=meeting.campaign_id)
     return meeting
 
 

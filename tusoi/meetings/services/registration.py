@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record
 from tusoi.campaigns.models import Campaign, CampaignStatus
+from tusoi.core.events import publish
 from tusoi.core.text import clean_multiline, clean_text
 from tusoi.meetings.models import (
     Attendance,
@@ -332,6 +333,7 @@ def meeting_register(
             "phases": [None, _phase_summary(cleaned)],
         },
     )
+    publish("cells_changed", cell_ids=[cell.pk], campaign_id=campaign.pk)
     return meeting
 
 
@@ -560,6 +562,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, base_version: int, reason: s
         changes={"status": [MeetingStatus.REGISTERED, MeetingStatus.CANCELLED]},
         note=reason,
     )
+    publish("cells_changed", cell_ids=[current.cell_id], campaign_id=current.campaign_id)
     return current
 
 

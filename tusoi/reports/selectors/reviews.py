@@ -136,6 +136,7 @@ class CellRow:
     submitted_late: bool
     is_proxy: bool
     confirmed: bool
+    copy_flagged: bool = False  # flagged by the copy check (issue 7): a mark, no scores
 
 
 def cell_report_rows(campaign: Campaign, cell: Organization) -> tuple[list[CellRow], list[CellRow]]:
@@ -151,6 +152,7 @@ def cell_report_rows(campaign: Campaign, cell: Organization) -> tuple[list[CellR
             report_late=Subquery(reports.values("submitted_late")[:1]),
             report_proxy=Subquery(reports.values("entered_by_id")[:1]),
             report_confirmed=Subquery(reports.values("confirmed_at")[:1]),
+            report_copy_flagged=Subquery(reports.values("copy_check__flagged")[:1]),
         )
         .order_by("name_key", "card_number")
     )
@@ -164,15 +166,14 @@ def cell_report_rows(campaign: Campaign, cell: Organization) -> tuple[list[CellR
             submitted_late=bool(m.report_late),
             is_proxy=m.report_proxy is not None,
             confirmed=m.report_confirmed is not None,
+            copy_flagged=bool(m.report_copy_flagged),
         )
         (apart if m.status in EXCLUDED_STATUSES else in_scope).append(row)
     return in_scope, apart
 
 
 def members_without_counted_report(campaign: Campaign, cell: Organization) -> QuerySet[Member]:
-    counted = SelfReview.objects.filter(
-        COUNTED_Q, campaign=campaign, member=OuterRef("pk")
-    )
+    counted = SelfReview.objects.filter(COUNTED_Q, campaign=campaign, member=OuterRef("pk"))
     return (
         Member.objects.filter(cell=cell, merged_into__isnull=True)
         .exclude(status__in=(*EXCLUDED_STATUSES, MemberStatus.LEFT))
@@ -225,6 +226,7 @@ class CellCounts:
     counted: int  # submitted or later (DOMAIN.md: counts towards target 1)
     returned: int
     not_started: int
+    copy_flagged: int = 0  # flagged as likely copies (advice for the cell, not a verdict)
 
 
 def cell_counts(rows: list[CellRow]) -> CellCounts:
@@ -234,6 +236,7 @@ def cell_counts(rows: list[CellRow]) -> CellCounts:
         counted=sum(1 for r in rows if r.status in COUNTED_STATUSES),
         returned=sum(1 for r in rows if r.status == ReportStatus.RETURNED),
         not_started=sum(1 for r in rows if not r.status),
+        copy_flagged=sum(1 for r in rows if r.copy_flagged),
     )
 
 

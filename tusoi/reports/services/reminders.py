@@ -53,9 +53,7 @@ def members_to_remind(campaign: Campaign) -> QuerySet[Member]:
     from tusoi.accounts.models import User
 
     path = campaign.organization.path
-    counted = SelfReview.objects.filter(
-        COUNTED_Q, campaign=campaign, member=OuterRef("pk")
-    )
+    counted = SelfReview.objects.filter(COUNTED_Q, campaign=campaign, member=OuterRef("pk"))
     account = User.objects.filter(member=OuterRef("pk"), is_active=True)
     return (
         Member.objects.filter(

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from tusoi.audit.models import AuditEvent
 from tusoi.audit.services import audit_record
 from tusoi.campaigns.models import Campaign, CampaignStatus
+from tusoi.core.events import publish
 from tusoi.core.text import clean_multiline, clean_text, fold
 from tusoi.documents import docx_to_text
 from tusoi.members.models import Member, MemberStatus
@@ -60,6 +61,7 @@ from tusoi.reports.selectors.reviews import (
     is_writer,
     members_without_counted_report,
 )
+from tusoi.reports.services.copies import report_copy_check
 
 MAX_COMMITMENTS = 50
 MAX_COMMITMENT_CHARS = 2000
@@ -584,6 +586,7 @@ def report_submit(*, report: SelfReview, actor: Any, base_version: int | None = 
                 "updated_at",
             ]
         )
+        publish("cells_changed", cell_ids=[report.member.cell_id], campaign_id=report.campaign_id)
         ReportRevision.objects.create(
             report=report,
             number=_next_revision_number(report),
@@ -596,6 +599,8 @@ def report_submit(*, report: SelfReview, actor: Any, base_version: int | None = 
         _sync_commitments(report)
         if report.entered_by_id is not None and not is_writer(actor, report):
             proxy_notify_member(report=report, actor=actor)
+        # Every submission is checked for copying and indexed (issue 7), incrementally.
+        report_copy_check(report=report, index=True)
     return report
 
 
@@ -678,6 +683,7 @@ def report_return(*, report: SelfReview, actor: Any, reason: str) -> SelfReview:
         report.save(
             update_fields=["status", "returned_reason", "decided_by", "decided_at", "updated_at"]
         )
+        publish("cells_changed", cell_ids=[report.member.cell_id], campaign_id=report.campaign_id)
         _notify_writer(
             report,
             kind=NotificationKind.REPORT_RETURNED,
@@ -696,6 +702,7 @@ def report_accept(*, report: SelfReview, actor: Any) -> SelfReview:
         report.decided_at = timezone.now()
         _state(report, ReportStatus.ACCEPTED, actor)
         report.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        publish("cells_changed", cell_ids=[report.member.cell_id], campaign_id=report.campaign_id)
         _notify_writer(
             report,
             kind=NotificationKind.REPORT_ACCEPTED,

@@ -62,7 +62,11 @@ def filled_content(report):
                 i.code: {"answer": "no", "note": ""} for i in items.get(s.reference_list_id, [])
             }
     content["commitments"] = [
-        {"key": "c1", "what": "Đọc và làm theo Điều lệ Đảng", "due_on": "2026-12-31",
-         "measure": "Chi bộ nhận xét cuối năm"}
+        {
+            "key": "c1",
+            "what": "Đọc và làm theo Điều lệ Đảng",
+            "due_on": "2026-12-31",
+            "measure": "Chi bộ nhận xét cuối năm",
+        }
     ]
     return content

@@ -151,7 +151,7 @@ def test_text_typed_offline_is_put_back_and_sent_on_the_next_visit(
     tab = context.new_page()
     tab.goto(url)
     expect(tab.locator("textarea[name=s-han-che]")).to_have_value(MORE)
-    expect(tab.locator("#local-notice")).to_be_visible()
+    expect(tab.locator("#local-notice")).to_be_visible(timeout=SAVE_WAIT)
     expect(_status(tab)).to_have_attribute("data-state", "saved", timeout=SAVE_WAIT)
     report.refresh_from_db()
     assert report.content["sections"]["han-che"] == MORE

@@ -36,6 +36,7 @@ from tusoi.reports.editor_forms import (
 )
 from tusoi.reports.models import EDITABLE_STATUSES, Assessment, RevisionKind, SelfReview
 from tusoi.reports.selectors import checklist_items, template_effective_sections
+from tusoi.reports.selectors.copies import copy_warning_summary
 from tusoi.reports.selectors.reviews import (
     can_read_text,
     can_review,
@@ -55,6 +56,7 @@ from tusoi.reports.services import (
     report_save,
     report_submit,
 )
+from tusoi.reports.services.copies import report_copy_precheck
 
 REVISIONS_PER_PAGE = 50
 
@@ -124,11 +126,13 @@ def _render_report(
     errors: dict[str, list[str]] | None = None,
     conflict: str = "",
     status: int = 200,
+    copy_warning: list[Any] | None = None,
 ) -> HttpResponse:
     user = request.user
     reader = can_read_text(user, report)
     context: dict[str, Any] = {
         "report": report,
+        "copy_warning": copy_warning or [],
         "can_read_text": reader,
         "today": timezone.localdate(),
         "crumbs": _crumbs(user, report),
@@ -349,6 +353,16 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 base_version = report.version
                 posted = dataclasses.replace(posted, version=report.version)
+        # The writer's gentle warning (issue 7): a text that mostly matches another one is
+        # shown back with the choice to revise it or submit anyway (confirm_copy=1).
+        if (
+            request.POST.get("confirm_copy") != "1"
+            and report.status in EDITABLE_STATUSES
+            and is_writer(request.user, report)
+        ):
+            warning = copy_warning_summary(report_copy_precheck(report))
+            if warning:
+                return _render_report(request, report, copy_warning=warning)
         report = report_submit(report=report, actor=request.user, base_version=base_version)
     except StaleReport as stale:
         return _render_report(

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 class Command(BaseCommand):
     help = (
         "Run a benchmark: `bench import --rows 100000 [--keep]`, `bench dedup [--docs 20000]`, "
-        "`bench dedup --index 1000000`."
+        "`bench dedup --index 1000000`, `bench dashboard --scale province [--reuse]`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,6 +32,13 @@ class Command(BaseCommand):
         dedup.add_argument(
             "--keep", action="store_true", help="with --index: keep the index afterwards"
         )
+
+        dash = sub.add_parser("dashboard", help="dashboard figures from tallies against a recount")
+        dash.add_argument("--scale", choices=("province", "national"), default="province")
+        dash.add_argument(
+            "--reuse", action="store_true", help="reuse the bench campaign's reports and meetings"
+        )
+        dash.add_argument("--seed", type=int, default=2024, help="seed of the tree (default 2024)")
 
     def handle(self, *args: Any, bench: str, **options: Any) -> None:
         if bench == "import":
@@ -58,3 +65,13 @@ class Command(BaseCommand):
                 dedup.run_dedup_bench(
                     docs=options["docs"], sample=options["sample"], seed=options["seed"], out=out
                 )
+        elif bench == "dashboard":
+            from tusoi.core.benchmarks.dashboard import run_dashboard_bench
+
+            def say(line: str) -> None:
+                self.stdout.write(line)
+                self.stdout.flush()
+
+            run_dashboard_bench(
+                scale=options["scale"], reuse=options["reuse"], seed=options["seed"], out=say
+            )
