@@ -10,9 +10,9 @@ importing it — imports flow one way).
 - Not Django signals: no `save()` hooks, no senders; only what services publish on purpose.
 
 Events (payload keys in brackets):
-- `cells_changed` [cell_ids=(), member_ids=(), campaign_id=None]: the members, reports or
-  meeting of these cells (or of the current cells of these members) changed, in every open
-  campaign or only in `campaign_id`;
+- `cells_changed` [cell_ids=(), member_ids=(), campaign_id=None]: these organisations were
+  created or changed kind, or the members, reports or meeting of these cells (or of the current
+  cells of these members) changed — in every open campaign or only in `campaign_id`;
 - `subtree_changed` [path]: anything under `path` may have changed (a subtree moved there, an
   import wrote members there);
 - `campaign_status_changed` [campaign_id]: a campaign was opened, closed or reopened.

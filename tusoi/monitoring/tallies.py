@@ -221,11 +221,15 @@ def on_cells_changed(
 def on_subtree_changed(*, path: str) -> None:
     """Anything under `path` may have changed (a subtree moved there, an import): the rows of
     its cells take their new paths (in every campaign, closed ones too), then every cell under
-    it is recounted in each open campaign whose tree holds it."""
+    it is recounted in each open campaign whose tree holds it (rows added for new cells,
+    dropped for organisations that are no longer cells)."""
     lo, hi = path, successor(path)
-    CellTally.objects.filter(cell__path__gte=lo, cell__path__lt=hi).update(
+    moved = CellTally.objects.filter(cell__path__gte=lo, cell__path__lt=hi)
+    moved.update(
         path=Subquery(Organization.objects.filter(pk=OuterRef("cell_id")).values("path")[:1])
     )
+    # An organisation an import turned into a committee leaves the open campaigns' figures.
+    moved.filter(cell__kind__is_cell=False, campaign__status=CampaignStatus.OPEN).delete()
     for campaign in _open_campaigns():
         root = campaign.organization.path
         if (path.startswith(root) or root.startswith(path)) and _maintained(campaign):

@@ -208,8 +208,10 @@ def _write_meetings(campaign: Campaign, root: Organization) -> int:
 
 
 def _analyze() -> None:
+    # What autovacuum does on a live database: statistics, and on PostgreSQL the visibility map
+    # that lets the dashboard read the tallies' covering index alone.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def run_dashboard_bench(

@@ -183,3 +183,14 @@ def test_a_member_import_is_counted_in_the_cells_it_wrote(tree):
     figures = figures_of(campaign, tree.branch_a)
     assert (figures.members_in_scope, figures.leaders_in_scope) == (5, 1)
     assert figures_of(campaign, tree.cell_a).members_in_scope == 3
+
+
+def test_a_closed_campaigns_frozen_figures_follow_a_subtree_move(tree):
+    campaign = make_open_campaign(tree.province)
+    submit(campaign, tree.member_b)
+    campaign = campaign_close(actor=None, campaign=campaign)
+    organization_move(actor=None, org=tree.branch_b, new_parent=tree.branch_a)
+    tree.branch_a.refresh_from_db()
+    figures = dashboard(campaign, tree.branch_a)[0]
+    assert (figures.cells, figures.members_in_scope, figures.reports_counted) == (3, 3, 1)
+    assert dashboard(campaign, tree.province)[0] == recount(campaign, tree.province)[0]
